@@ -1,0 +1,5 @@
+import { defineHandler } from '../shared/runtime/lambda';
+import { checkResourceOperation, type CheckInput } from '../shared/resource-operation/check';
+
+/** Task `Check Operation Status`: one GetResourceRequestStatus, and what to do next. */
+export const { handler, build } = defineHandler((input: CheckInput, ports) => checkResourceOperation(input, ports));

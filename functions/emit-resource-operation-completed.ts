@@ -1,0 +1,6 @@
+import { defineHandler } from '../shared/runtime/lambda';
+import { emitResourceOperationCompleted } from '../shared/resource-operation/completion';
+import type { WorkflowState } from '../shared/resource-operation/model';
+
+/** Task `Emit Completion Event`: the request's one terminal event. */
+export const { handler, build } = defineHandler((state: WorkflowState, ports) => emitResourceOperationCompleted(state, ports));

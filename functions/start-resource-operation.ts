@@ -1,0 +1,6 @@
+import { defineHandler } from '../shared/runtime/lambda';
+import { startResourceOperation } from '../shared/resource-operation/start';
+import type { WorkflowState } from '../shared/resource-operation/model';
+
+/** Task `Submit To Cloud Control`: Create/Update/DeleteResource with a ClientToken derived from the request id. */
+export const { handler, build } = defineHandler((state: WorkflowState, ports) => startResourceOperation(state, ports));

@@ -1,0 +1,88 @@
+/**
+ * Field constraints taken from the AWS API references (Cloud Control API
+ * reference, "Request Parameters"), so a request Shepherd accepts is one the
+ * service will accept too. Each regex is anchored: the API's own patterns
+ * are matched against the whole value.
+ */
+import { z } from 'zod';
+
+/** `Org::Service::Type`, each part 2–64 alphanumerics (TypeName, 10–196 chars). */
+export const typeName = z
+  .string()
+  .min(10)
+  .max(196)
+  .regex(/^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$/, {
+    message: 'must have the shape Organization::Service::Type, e.g. AWS::S3::Bucket',
+  });
+
+export const typeVersionId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9-]+$/, { message: 'must contain only letters, digits and hyphens' });
+
+/** An IAM role ARN (Cloud Control RoleArn: 20–2048 chars, `arn:.+:iam::[0-9]{12}:role/.+`). */
+export const roleArn = z
+  .string()
+  .min(20)
+  .max(2048)
+  .regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/, {
+    message: 'must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>',
+  });
+
+/** Cloud Control Identifier: 1–1024 chars; control characters are never part of one. */
+export const identifier = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'must not contain control characters' });
+
+/**
+ * The request id names the Step Functions execution (1–80 chars, no
+ * whitespace, brackets, wildcards or special characters) and seeds every
+ * idempotency token. Letters, digits, hyphen and underscore satisfy both.
+ */
+export const requestId = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
+    message: 'must start with a letter or digit and contain only letters, digits, "-" and "_"',
+  });
+
+/** JSON Pointer (RFC 6901): empty, or a sequence of "/"-prefixed tokens with ~0/~1 escapes. */
+const jsonPointer = z
+  .string()
+  .max(1024)
+  .regex(/^(\/([^~/]|~[01])*)*$/, { message: 'must be a JSON Pointer (RFC 6901), e.g. /Tags/0' });
+
+const jsonValue = z.json({
+  error: (issue) => (issue.input === undefined ? 'is required' : 'must be a JSON value'),
+});
+
+/** One RFC 6902 operation; each op carries exactly the members the RFC requires. */
+export const patchOperation = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add'), path: jsonPointer, value: jsonValue }),
+  z.strictObject({ op: z.literal('remove'), path: jsonPointer }),
+  z.strictObject({ op: z.literal('replace'), path: jsonPointer, value: jsonValue }),
+  z.strictObject({ op: z.literal('move'), from: jsonPointer, path: jsonPointer }),
+  z.strictObject({ op: z.literal('copy'), from: jsonPointer, path: jsonPointer }),
+  z.strictObject({ op: z.literal('test'), path: jsonPointer, value: jsonValue }),
+]);
+
+/** Cloud Control PatchDocument: 1–65,536 chars once serialised. */
+export const MAX_PATCH_DOCUMENT_LENGTH = 65_536;
+export const patchDocument = z
+  .array(patchOperation)
+  .min(1)
+  .refine((ops) => JSON.stringify(ops).length <= MAX_PATCH_DOCUMENT_LENGTH, {
+    message: `must serialise to at most ${MAX_PATCH_DOCUMENT_LENGTH} characters`,
+  });
+
+/** Cloud Control DesiredState: a JSON object of 1–262,144 chars once serialised. */
+export const MAX_DESIRED_STATE_LENGTH = 262_144;
+export const desiredState = z
+  .record(z.string(), jsonValue)
+  .refine((state) => JSON.stringify(state).length <= MAX_DESIRED_STATE_LENGTH, {
+    message: `must serialise to at most ${MAX_DESIRED_STATE_LENGTH} characters`,
+  });

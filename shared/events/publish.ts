@@ -1,0 +1,122 @@
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SHEPHERD_SOURCE } from '../contracts/events';
+import { EventsNotDelivered, asTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+
+/** PutEvents takes at most 10 entries and 256 KB per call. */
+export const MAX_ENTRIES_PER_CALL = 10;
+export const MAX_BYTES_PER_CALL = 256 * 1024;
+/** Calls per batch: the first plus retries of whatever entries failed. */
+export const MAX_PUT_ATTEMPTS = 5;
+
+export interface OutgoingEvent {
+  detailType: string;
+  detail: unknown;
+  resources?: string[];
+}
+
+/** How EventBridge sizes an entry: the UTF-8 bytes of its strings. */
+function entrySize(entry: PutEventsRequestEntry): number {
+  let size = 0;
+  for (const value of [entry.Source, entry.DetailType, entry.Detail, entry.EventBusName, ...(entry.Resources ?? [])]) {
+    if (value) size += Buffer.byteLength(value, 'utf8');
+  }
+  return size + 14; // the Time field, which EventBridge always counts
+}
+
+/** Splits entries into PutEvents-sized batches, keeping order. */
+export function batchEntries(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const batches: PutEventsRequestEntry[][] = [];
+  let current: PutEventsRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entrySize(entry);
+    if (size > MAX_BYTES_PER_CALL) throw new Error(`event "${entry.DetailType}" is ${size} bytes, over the PutEvents limit`);
+    if (current.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+interface PendingEntry {
+  entry: PutEventsRequestEntry;
+  /** Position in the caller's list, so event ids come back in order. */
+  index: number;
+  /** Why the last attempt refused it. */
+  error?: string;
+}
+
+export interface PublishResult {
+  /** Event ids in the order the events were given. */
+  eventIds: string[];
+  putEventsCalls: number;
+}
+
+/**
+ * Publishes Shepherd's events on its bus. PutEvents answers 200 even when
+ * some entries fail, so each failed entry (and only those: resending the
+ * whole batch would duplicate the ones that landed) is retried with
+ * jittered backoff. Entries that still fail raise EventsNotDelivered, which
+ * the workflow retries and, failing that, reports: never a silent drop.
+ */
+export async function publishEvents(events: OutgoingEvent[], ports: Ports): Promise<PublishResult> {
+  const entries: PutEventsRequestEntry[] = events.map((event) => ({
+    EventBusName: ports.config.eventBusName,
+    Source: SHEPHERD_SOURCE,
+    DetailType: event.detailType,
+    Detail: JSON.stringify(event.detail),
+    Resources: event.resources,
+    Time: ports.clock.now(),
+  }));
+  const eventIds: string[] = new Array(entries.length);
+  let putEventsCalls = 0;
+  let offset = 0;
+  for (const batch of batchEntries(entries)) {
+    let pending: PendingEntry[] = batch.map((entry, i) => ({ entry, index: offset + i }));
+    offset += batch.length;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MAX_PUT_ATTEMPTS) {
+        const reasons = pending.map((p) => `${p.entry.DetailType}: ${p.error ?? 'unknown'}`);
+        throw new EventsNotDelivered(`${pending.length} event(s) not accepted after ${MAX_PUT_ATTEMPTS} attempts: ${reasons.join('; ')}`);
+      }
+      if (attempt > 1) await ports.sleep(backoffMs(attempt - 1, ports.random));
+      putEventsCalls++;
+      let response;
+      try {
+        response = await ports.eventBridge.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+      } catch (error) {
+        throw asTransient(error);
+      }
+      const results = response.Entries ?? [];
+      const stillFailing: PendingEntry[] = [];
+      pending.forEach((p, i) => {
+        const result = results[i];
+        if (result?.EventId && !result.ErrorCode) {
+          eventIds[p.index] = result.EventId;
+        } else {
+          stillFailing.push({ ...p, error: `${result?.ErrorCode ?? 'NoResult'} ${result?.ErrorMessage ?? ''}`.trim() });
+        }
+      });
+      if (stillFailing.length > 0) {
+        ports.logger.warn('PutEvents refused entries; retrying only those', {
+          failed: stillFailing.length,
+          attempt,
+          errorCodes: results.map((r) => r.ErrorCode).filter(Boolean),
+        });
+      }
+      pending = stillFailing;
+    }
+  }
+  return { eventIds, putEventsCalls };
+}
+
+/** Full-jitter exponential backoff: 100 ms, 200 ms, 400 ms … capped at 2 s, randomised down. */
+function backoffMs(retry: number, random: () => number): number {
+  return Math.round(random() * Math.min(2000, 100 * 2 ** retry));
+}

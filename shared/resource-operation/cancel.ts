@@ -1,0 +1,92 @@
+import { CancelResourceRequestCommand } from '@aws-sdk/client-cloudcontrol';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { contracts } from '../contracts/events';
+import { validateDetail } from '../contracts/validate';
+import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
+import { required } from '../runtime/config';
+import { asTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+import { executionArnFor } from './ingest';
+import type { WorkflowState } from './model';
+
+export type CancelResult =
+  | { outcome: 'CANCEL_REQUESTED'; requestId: string; requestToken: string }
+  | { outcome: 'REJECTED'; requestId: string; reason: string };
+
+/** History pages read looking for the request token; the newest events come first. */
+const MAX_HISTORY_PAGES = 5;
+
+/**
+ * The Cloud Control request token an execution is tracking: the newest
+ * state output that carries one. The execution history is the record of
+ * the workflow's state, so no side table is needed.
+ */
+async function latestRequestToken(executionArn: string, ports: Ports): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+    const history = await ports.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, includeExecutionData: true, maxResults: 100, nextToken }),
+    );
+    for (const event of history.events ?? []) {
+      const token = requestTokenIn(event);
+      if (token) return token;
+    }
+    nextToken = history.nextToken;
+    if (!nextToken) return undefined;
+  }
+  return undefined;
+}
+
+function requestTokenIn(event: HistoryEvent): string | undefined {
+  const output = event.stateExitedEventDetails?.output;
+  if (!output) return undefined;
+  try {
+    return (JSON.parse(output) as Partial<WorkflowState>).operation?.requestToken;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Handles `Resource Operation Cancel Requested`: finds the running
+ * execution of the request and cancels its Cloud Control request. The
+ * workflow then sees CANCEL_IN_PROGRESS → CANCEL_COMPLETE and emits the
+ * request's completion event (CANCELLED). A cancel that cannot apply gets a
+ * `Request Rejected` event saying why.
+ */
+export async function cancelResourceOperation(event: IncomingEvent, ports: Ports): Promise<CancelResult> {
+  const reject = async (reason: string, field = 'requestId', code = 'not_cancellable', requestId = claimedRequestId(event)) => {
+    await rejectRequest(event, reason, [{ field, code, message: reason }], requestId, ports);
+    return { outcome: 'REJECTED' as const, requestId, reason };
+  };
+  const validation = validateDetail(contracts.resourceOperationCancelRequested.detail, event.detail);
+  if (!validation.ok) {
+    await rejectRequest(event, 'the cancel request detail is invalid', validation.errors, claimedRequestId(event), ports);
+    return { outcome: 'REJECTED', requestId: claimedRequestId(event), reason: 'invalid detail' };
+  }
+  const { requestId } = validation.value;
+  const executionArn = executionArnFor(required(ports.config.stateMachineArn, 'STATE_MACHINE_ARN'), requestId);
+
+  let status: string | undefined;
+  try {
+    status = (await ports.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist') return reject(`no request "${requestId}" is known`, 'requestId', 'not_found');
+    throw asTransient(error);
+  }
+  if (status !== 'RUNNING') return reject(`request "${requestId}" has already finished (${status})`);
+
+  const requestToken = await latestRequestToken(executionArn, ports);
+  if (!requestToken) return reject(`request "${requestId}" has not reached Cloud Control yet; send the cancel again shortly`, 'requestId', 'not_started');
+  try {
+    await ports.cloudControl.send(new CancelResourceRequestCommand({ RequestToken: requestToken }));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'ConcurrentModificationException' || name === 'RequestTokenNotFoundException') {
+      return reject(`request "${requestId}" can no longer be cancelled: ${(error as Error).message}`);
+    }
+    throw asTransient(error);
+  }
+  ports.logger.info('Cancel requested', { requestToken });
+  return { outcome: 'CANCEL_REQUESTED', requestId, requestToken };
+}

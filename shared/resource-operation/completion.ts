@@ -1,0 +1,71 @@
+import { contracts, type OperationStatus, type ResourceOperationCompleted } from '../contracts/events';
+import { publishEvents } from '../events/publish';
+import { toTimestamp } from '../runtime/clock';
+import type { Ports } from '../runtime/ports';
+import type { CaughtFailure, CompletionResult, WorkflowState } from './model';
+import { failedHook, truncate } from './progress';
+
+/** A Lambda error's Cause is JSON ({errorType, errorMessage, trace}); other causes are text. */
+export function failureMessage(failure: CaughtFailure): string | undefined {
+  if (!failure.Cause) return undefined;
+  try {
+    const parsed = JSON.parse(failure.Cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return truncate(parsed.errorMessage);
+  } catch {
+    // not JSON: the cause is the message
+  }
+  return truncate(failure.Cause);
+}
+
+const STATUS_BY_OUTCOME: Record<string, OperationStatus> = {
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+  TIMED_OUT: 'TIMED_OUT',
+};
+
+/**
+ * The `Resource Operation Completed` detail for a finished execution. The
+ * resource model and desired state are deliberately absent: they may hold
+ * secrets, and subscribers can read the resource with GetResource.
+ */
+export function completionDetail(state: WorkflowState, now: Date): ResourceOperationCompleted {
+  const op = state.operation;
+  const hooks = op?.hooks ?? [];
+  const base = {
+    requestId: state.requestId,
+    operation: state.request.operation,
+    typeName: state.request.typeName,
+    identifier: op?.identifier ?? (state.request.operation === 'CREATE' ? undefined : state.request.identifier),
+    requestToken: op?.requestToken,
+    hooks,
+    failedHook: failedHook(hooks),
+    requestedAt: state.requestedAt,
+    startedAt: op?.startedAt,
+    completedAt: toTimestamp(now),
+    polls: op?.polls ?? 0,
+    attempts: op?.attempt ?? 0,
+  };
+  if (state.failure) {
+    return { ...base, status: 'FAILED', errorCode: state.failure.Error, statusMessage: failureMessage(state.failure) };
+  }
+  const status = STATUS_BY_OUTCOME[op?.outcome ?? ''];
+  if (!status) {
+    return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `operation outcome is ${op?.outcome ?? 'missing'}` };
+  }
+  return { ...base, status, errorCode: status === 'SUCCEEDED' ? undefined : op?.errorCode, statusMessage: op?.statusMessage };
+}
+
+function summarise(detail: ResourceOperationCompleted): string {
+  const target = detail.identifier ? `${detail.typeName} ${detail.identifier}` : detail.typeName;
+  const reason = detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
+  return `${detail.operation} ${target}: ${detail.status}${reason}`;
+}
+
+/** Emits the one terminal event of a request. */
+export async function emitResourceOperationCompleted(state: WorkflowState, ports: Ports): Promise<CompletionResult> {
+  const detail = completionDetail(state, ports.clock.now());
+  const { eventIds } = await publishEvents([{ detailType: contracts.resourceOperationCompleted.detailType, detail }], ports);
+  ports.logger.info('Completion event emitted', { status: detail.status, eventId: eventIds[0] });
+  return { status: detail.status, eventId: eventIds[0] ?? '', summary: summarise(detail) };
+}

@@ -1,0 +1,60 @@
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { contracts } from '../contracts/events';
+import { validateDetail } from '../contracts/validate';
+import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
+import { stableStringify } from '../json';
+import { required } from '../runtime/config';
+import { asTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+import type { WorkflowInput } from './model';
+
+export type IngestResult =
+  | { outcome: 'STARTED'; requestId: string; executionArn: string }
+  | { outcome: 'DUPLICATE'; requestId: string; executionArn: string }
+  | { outcome: 'REJECTED'; requestId: string; reason: string };
+
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/**
+ * Turns a `Resource Operation Requested` event into exactly one execution,
+ * named by the requestId. A redelivered event or a resend of the same
+ * request finds the execution already there and starts nothing; a different
+ * request reusing the id is rejected rather than silently merged.
+ */
+export async function ingestResourceOperationRequest(event: IncomingEvent, ports: Ports): Promise<IngestResult> {
+  const contract = contracts.resourceOperationRequested;
+  const reject = async (reason: string, errors: Parameters<typeof rejectRequest>[2], requestId = claimedRequestId(event)) => {
+    await rejectRequest(event, reason, errors, requestId, ports);
+    return { outcome: 'REJECTED' as const, requestId, reason };
+  };
+  if (event['detail-type'] !== contract.detailType) {
+    return reject(`expected detail-type "${contract.detailType}"`, [{ field: 'detail-type', code: 'invalid_value', message: `must be "${contract.detailType}"` }]);
+  }
+  const validation = validateDetail(contract.detail, event.detail);
+  if (!validation.ok) return reject('the request detail is invalid', validation.errors);
+
+  const { requestId: explicitId, ...request } = validation.value;
+  const requestId = explicitId ?? event.id;
+  const input: WorkflowInput = { requestId, eventId: event.id, requestedAt: new Date(event.time).toISOString(), request };
+  const stateMachineArn = required(ports.config.stateMachineArn, 'STATE_MACHINE_ARN');
+  const executionArn = executionArnFor(stateMachineArn, requestId);
+  try {
+    await ports.sfn.send(new StartExecutionCommand({ stateMachineArn, name: requestId, input: JSON.stringify(input) }));
+    ports.logger.info('Execution started', { executionArn, operation: request.operation, typeName: request.typeName });
+    return { outcome: 'STARTED', requestId, executionArn };
+  } catch (error) {
+    if ((error as Error).name !== 'ExecutionAlreadyExists') throw asTransient(error);
+  }
+  // The name is taken: the same request again (a duplicate), or another request reusing the id.
+  const existing = await ports.sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const existingRequest = (JSON.parse(existing.input ?? '{}') as Partial<WorkflowInput>).request;
+  if (stableStringify(existingRequest) === stableStringify(request)) {
+    ports.logger.info('Duplicate request ignored', { executionArn, status: existing.status });
+    return { outcome: 'DUPLICATE', requestId, executionArn };
+  }
+  return reject(`requestId "${requestId}" is already used by a different request`, [
+    { field: 'requestId', code: 'conflict', message: 'already names a different request; use a new requestId' },
+  ], requestId);
+}

@@ -1,0 +1,63 @@
+/**
+ * The data a resource-operation execution carries from state to state.
+ * `WorkflowInput` is what ingest starts the execution with; the Start and
+ * Check Lambdas write `operation` (ResultPath $.operation); a Catch writes
+ * `failure`; the emit Lambda writes `completion`.
+ */
+import type { HookInvocation, OperationStatus, ResourceOperationRequest } from '../contracts/events';
+
+/** The request as validated, without the requestId (it lives beside it). */
+export type ResourceOperationBody = ResourceOperationRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'requestId'>
+    : never
+  : never;
+
+export interface WorkflowInput {
+  requestId: string;
+  eventId: string;
+  requestedAt: string;
+  request: ResourceOperationBody;
+}
+
+/**
+ * What the workflow does next, read by the `Is The Operation Finished?`
+ * Choice. Deciding it in code keeps the Choice readable and the rules tested.
+ */
+export type Outcome = 'IN_PROGRESS' | 'RESUBMIT' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
+
+export interface OperationState {
+  /** Submissions so far, the first included; each gets its own ClientToken. */
+  attempt: number;
+  polls: number;
+  startedAt: string;
+  deadline: string;
+  requestToken?: string;
+  identifier?: string;
+  /** Cloud Control's OperationStatus as last seen. */
+  operationStatus?: string;
+  errorCode?: string;
+  statusMessage?: string;
+  hooks: HookInvocation[];
+  retryAfter?: string;
+  outcome: Outcome;
+  /** RFC 3339: when the Wait state lets the next step run. */
+  nextCheckAt?: string;
+}
+
+/** What a Catch stores: the ASL error name and its cause. */
+export interface CaughtFailure {
+  Error: string;
+  Cause?: string;
+}
+
+export interface WorkflowState extends WorkflowInput {
+  operation?: OperationState;
+  failure?: CaughtFailure;
+}
+
+export interface CompletionResult {
+  status: OperationStatus;
+  eventId: string;
+  summary: string;
+}

@@ -1,0 +1,93 @@
+import type { HookProgressEvent, ProgressEvent } from '@aws-sdk/client-cloudcontrol';
+import type { HookInvocation } from '../contracts/events';
+import { toTimestamp, addSeconds } from '../runtime/clock';
+import { nextCheckAt } from '../polling';
+import type { OperationState, Outcome } from './model';
+import { RESOURCE_POLL_POLICY, TRANSIENT_ERROR_CODES, resubmitDelaySeconds } from './policy';
+
+/** Service messages can be long and are not ours to vouch for: keep events small. */
+const MAX_MESSAGE_LENGTH = 1024;
+export function truncate(message: string | undefined): string | undefined {
+  if (message === undefined) return undefined;
+  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
+}
+
+export function toHooks(events: HookProgressEvent[] | undefined): HookInvocation[] {
+  return (events ?? []).map((hook) => ({
+    typeName: hook.HookTypeName,
+    invocationPoint: hook.InvocationPoint,
+    status: hook.HookStatus,
+    failureMode: hook.FailureMode,
+    message: truncate(hook.HookStatusMessage),
+  }));
+}
+
+export function failedHook(hooks: HookInvocation[]): HookInvocation | undefined {
+  return hooks.find((hook) => hook.status === 'HOOK_COMPLETE_FAILED' || hook.status === 'HOOK_FAILED');
+}
+
+interface Observation {
+  previous: Pick<OperationState, 'attempt' | 'polls' | 'startedAt' | 'deadline'>;
+  progress: ProgressEvent;
+  hooks?: HookProgressEvent[];
+  now: Date;
+  random: () => number;
+  maxAttempts: number;
+}
+
+/**
+ * Folds what Cloud Control reported into the operation state and decides
+ * what the workflow does next: wait and poll, resubmit after a transient
+ * failure, or finish.
+ */
+export function observe({ previous, progress, hooks, now, random, maxAttempts }: Observation): OperationState {
+  const state: OperationState = {
+    ...previous,
+    requestToken: progress.RequestToken,
+    identifier: progress.Identifier,
+    operationStatus: progress.OperationStatus,
+    errorCode: progress.ErrorCode,
+    statusMessage: truncate(progress.StatusMessage),
+    hooks: toHooks(hooks),
+    retryAfter: progress.RetryAfter ? toTimestamp(progress.RetryAfter) : undefined,
+    outcome: 'IN_PROGRESS',
+  };
+  return { ...state, ...decide(state, now, random, maxAttempts) };
+}
+
+function decide(
+  state: OperationState,
+  now: Date,
+  random: () => number,
+  maxAttempts: number,
+): { outcome: Outcome; nextCheckAt?: string } {
+  const deadline = new Date(state.deadline);
+  switch (state.operationStatus) {
+    case 'SUCCESS':
+      return { outcome: 'SUCCEEDED' };
+    case 'CANCEL_COMPLETE':
+      return { outcome: 'CANCELLED' };
+    case 'FAILED': {
+      if (!TRANSIENT_ERROR_CODES.has(state.errorCode ?? '') || state.attempt >= maxAttempts) return { outcome: 'FAILED' };
+      const resubmitAt = addSeconds(now, resubmitDelaySeconds(state.attempt, random));
+      if (resubmitAt >= deadline) return { outcome: 'FAILED' };
+      return { outcome: 'RESUBMIT', nextCheckAt: toTimestamp(resubmitAt) };
+    }
+    default: {
+      // PENDING, IN_PROGRESS, CANCEL_IN_PROGRESS: the service is still working.
+      if (now >= deadline) return { outcome: 'TIMED_OUT' };
+      const next = nextCheckAt(
+        {
+          now,
+          startedAt: new Date(state.startedAt),
+          deadline,
+          polls: state.polls,
+          retryAfter: state.retryAfter ? new Date(state.retryAfter) : undefined,
+          random,
+        },
+        RESOURCE_POLL_POLICY,
+      );
+      return { outcome: 'IN_PROGRESS', nextCheckAt: toTimestamp(next) };
+    }
+  }
+}

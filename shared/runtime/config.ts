@@ -1,0 +1,34 @@
+/**
+ * Function configuration comes from environment variables set in
+ * serverless.yml; the local stack resolves the very same entries.
+ */
+export interface Config {
+  eventBusName: string;
+  stateMachineArn: string;
+  /** How long an operation may run before Shepherd reports TIMED_OUT. */
+  operationTimeoutSeconds: number;
+  /** Submissions of one request, the first included, when Cloud Control reports a transient FAILED. */
+  maxAttempts: number;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    eventBusName: env.EVENT_BUS_NAME ?? '',
+    stateMachineArn: env.STATE_MACHINE_ARN ?? '',
+    operationTimeoutSeconds: positiveInt(env, 'OPERATION_TIMEOUT_SECONDS', 24 * 3600),
+    maxAttempts: positiveInt(env, 'MAX_ATTEMPTS', 4),
+  };
+}
+
+export function required(value: string, name: string): string {
+  if (!value) throw new Error(`${name} is not configured`);
+  return value;
+}

@@ -1,0 +1,39 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { productionPorts, type Ports } from './ports';
+
+export type DomainHandler<E, R> = (event: E, ports: Ports) => Promise<R>;
+export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
+
+/** The request id of whatever reaches a handler: workflow state, or an EventBridge event. */
+function requestIdOf(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as { requestId?: unknown; detail?: { requestId?: unknown }; id?: unknown };
+  for (const candidate of [e.requestId, e.detail?.requestId, e.id]) {
+    if (typeof candidate === 'string') return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Wraps a domain function as a Lambda handler: middy with the Powertools
+ * logger (every log line carries the requestId). `handler` is what Lambda
+ * runs, with production ports built on first use and reused; `build` lets
+ * tests and the local stack bind the same code to other ports.
+ */
+export function defineHandler<E, R>(fn: DomainHandler<E, R>) {
+  const build = (ports: Ports): LambdaHandler<E, R> =>
+    middy(async (event: E) => {
+      const requestId = requestIdOf(event);
+      if (requestId) ports.logger.appendKeys({ requestId });
+      return fn(event, ports);
+    }).use(injectLambdaContext(ports.logger, { resetKeys: true }));
+
+  let production: LambdaHandler<E, R> | undefined;
+  const handler: LambdaHandler<E, R> = (event, context) => {
+    production ??= build(productionPorts());
+    return production(event, context);
+  };
+  return { handler, build };
+}

@@ -1,0 +1,39 @@
+import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { systemClock, type Clock } from './clock';
+import { configFromEnv, type Config } from './config';
+
+/**
+ * Everything a handler talks to, built once per Lambda container and passed
+ * in, so unit tests inject mocks and the local stack injects clients that
+ * point at its emulator and a virtual clock.
+ */
+export interface Ports {
+  cloudControl: CloudControlClient;
+  eventBridge: EventBridgeClient;
+  sfn: SFNClient;
+  clock: Clock;
+  /** Uniform in [0, 1): jitter. */
+  random: () => number;
+  /** Pauses between retries inside one invocation (wall time, even locally: a Lambda is busy meanwhile). */
+  sleep: (ms: number) => Promise<void>;
+  config: Config;
+  logger: Logger;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function productionPorts(env: NodeJS.ProcessEnv = process.env): Ports {
+  return {
+    cloudControl: new CloudControlClient({}),
+    eventBridge: new EventBridgeClient({}),
+    sfn: new SFNClient({}),
+    clock: systemClock,
+    random: Math.random,
+    sleep: realSleep,
+    config: configFromEnv(env),
+    logger: new Logger({ serviceName: 'shepherd' }),
+  };
+}
