@@ -1,0 +1,118 @@
+/**
+ * One loopback HTTP endpoint for the emulated AWS APIs. The real SDK clients
+ * reach it through their `endpoint` option and speak AWS JSON as they would
+ * to AWS: the operation is named by the X-Amz-Target header
+ * (`CloudApiService.CreateResource`, `AWSEvents.PutEvents`,
+ * `AWSStepFunctions.StartExecution`), errors come back as `__type` bodies.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { VirtualClock } from './clock';
+
+/** An error the emulated API answers with: its exception name, message and HTTP status. */
+export class AwsError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export type Operation = (input: Record<string, unknown>) => unknown;
+export type ServiceOperations = Record<string, Operation>;
+
+export interface ApiFault {
+  operation: string;
+  error: string;
+  status: number;
+  times: number;
+}
+
+export interface ApiCall {
+  service: string;
+  operation: string;
+  input: Record<string, unknown>;
+  error?: string;
+}
+
+/** Converts Date values to the epoch seconds AWS JSON protocols use for timestamps. */
+function serialise(value: unknown): string {
+  return JSON.stringify(value, function (key, v: unknown) {
+    const raw = (this as Record<string, unknown>)[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : v;
+  });
+}
+
+export class AwsServer {
+  private server: Server | undefined;
+  private readonly services = new Map<string, ServiceOperations>();
+  readonly calls: ApiCall[] = [];
+  url = '';
+  private faults: Array<ApiFault & { used: number }> = [];
+
+  constructor(private readonly clock: VirtualClock) {}
+
+  /** Answers the first `times` calls of an operation with the given exception (world file `faults`). */
+  injectFaults(faults: ApiFault[]): void {
+    this.faults = faults.map((fault) => ({ ...fault, used: 0 }));
+  }
+
+  private injectedFault(operation: string): AwsError | undefined {
+    const fault = this.faults.find((f) => (f.operation === operation || f.operation === '*') && f.used < f.times);
+    if (!fault) return undefined;
+    fault.used++;
+    return new AwsError(fault.error, `Injected ${fault.error}`, fault.status);
+  }
+
+  register(targetPrefix: string, operations: ServiceOperations): void {
+    this.services.set(targetPrefix, operations);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.clock.track(() => this.handle(req, res));
+    });
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
+    const [prefix, operationName] = target.split('.') as [string, string | undefined];
+    const send = (status: number, body: unknown, errorType?: string) => {
+      const headers: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() };
+      if (errorType) headers['x-amzn-errortype'] = errorType;
+      res.writeHead(status, headers).end(serialise(body));
+    };
+    let input: Record<string, unknown> = {};
+    const call: ApiCall = { service: prefix, operation: operationName ?? '', input };
+    try {
+      input = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      call.input = input;
+      const operation = this.services.get(prefix)?.[operationName ?? ''];
+      if (!operation) throw new AwsError('UnknownOperationException', `The local stack does not emulate ${target}`);
+      this.calls.push(call);
+      const fault = this.injectedFault(call.operation);
+      if (fault) throw fault;
+      send(200, await operation(input));
+    } catch (error) {
+      const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String((error as Error).stack ?? error), 500);
+      call.error = e.type;
+      send(e.status, { __type: e.type, message: e.message }, e.type);
+    }
+  }
+}

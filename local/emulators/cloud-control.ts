@@ -1,0 +1,313 @@
+/**
+ * Emulated AWS Cloud Control API. Requests move PENDING → IN_PROGRESS →
+ * SUCCESS/FAILED over the service time the world file gives each resource
+ * type, on the virtual clock; progress events carry RetryAfter hints;
+ * ClientToken makes submissions idempotent for 36 hours; field constraints
+ * are the API reference's; faults, hooks and durations come from the world.
+ */
+import type { Clock } from '../../shared/runtime/clock';
+import { AwsError, type ServiceOperations } from '../aws-server';
+import type { ResourceTypeBehaviour, World } from '../world';
+import { applyPatch, type PatchOperation } from './json-patch';
+
+type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
+type Status = 'PENDING' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'CANCEL_IN_PROGRESS' | 'CANCEL_COMPLETE';
+
+/** Length and pattern constraints from the Cloud Control API reference. */
+const CONSTRAINTS: Record<string, { min: number; max: number; pattern?: RegExp }> = {
+  TypeName: { min: 10, max: 196, pattern: /^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$/ },
+  TypeVersionId: { min: 1, max: 128, pattern: /^[A-Za-z0-9-]+$/ },
+  RoleArn: { min: 20, max: 2048, pattern: /^arn:.+:iam::[0-9]{12}:role\/.+$/ },
+  ClientToken: { min: 1, max: 128, pattern: /^[-A-Za-z0-9+/=]+$/ },
+  DesiredState: { min: 1, max: 262_144 },
+  Identifier: { min: 1, max: 1024 },
+  PatchDocument: { min: 1, max: 65_536 },
+  RequestToken: { min: 1, max: 128, pattern: /^[-A-Za-z0-9+/=]+$/ },
+};
+
+const CLIENT_TOKEN_VALIDITY_MS = 36 * 3600 * 1000;
+
+function validate(input: Record<string, unknown>, required: string[]): void {
+  const problems: string[] = [];
+  for (const [field, rule] of Object.entries(CONSTRAINTS)) {
+    const value = input[field];
+    if (value === undefined || value === null) {
+      if (required.includes(field)) problems.push(`Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+      continue;
+    }
+    if (typeof value !== 'string') {
+      problems.push(`Value at '${field}' failed to satisfy constraint: Member must be a string`);
+      continue;
+    }
+    if (value.length < rule.min || value.length > rule.max) {
+      problems.push(`Value at '${field}' failed to satisfy constraint: Member must have length between ${rule.min} and ${rule.max}`);
+    } else if (rule.pattern && !rule.pattern.test(value)) {
+      problems.push(`Value '${value.slice(0, 64)}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${rule.pattern.source}`);
+    }
+  }
+  if (problems.length) throw new AwsError('ValidationException', `${problems.length} validation error(s) detected: ${problems.join('; ')}`);
+}
+
+interface HookPlan {
+  typeName: string;
+  failureMode: string;
+  result: 'SUCCEEDED' | 'FAILED';
+  message?: string;
+}
+
+export interface EmulatedRequest {
+  token: string;
+  clientToken: string;
+  paramsKey: string;
+  operation: Operation;
+  typeName: string;
+  identifier?: string;
+  submittedAt: number;
+  pendingUntil: number;
+  completesAt: number;
+  outcome: { status: 'SUCCESS' | 'FAILED'; errorCode?: string; statusMessage?: string };
+  /** Applied to the resource store once the request is observed complete. */
+  effect?: () => void;
+  applied: boolean;
+  hooks: HookPlan[];
+  retryAfterSeconds: number | null;
+  cancelSeconds: number;
+  cancelledAt?: number;
+}
+
+export class CloudControlEmulator {
+  /** typeName → identifier → resource model. */
+  readonly resources = new Map<string, Map<string, Record<string, unknown>>>();
+  readonly requests = new Map<string, EmulatedRequest>();
+  private readonly clientTokens = new Map<string, { token: string; paramsKey: string; usedAt: number }>();
+  private readonly throttled = new Map<string, number>();
+  private readonly failed = new Map<string, number>();
+
+  constructor(
+    private readonly world: World,
+    private readonly clock: Clock,
+    private readonly random: () => number,
+  ) {
+    for (const [typeName, behaviour] of Object.entries(world.cloudControl.resourceTypes)) {
+      if (typeName === '*') continue;
+      this.resources.set(typeName, new Map(Object.entries(behaviour.existing).map(([id, model]) => [id, { ...model }])));
+    }
+  }
+
+  /** Requests submitted, idempotent replays not counted: what "an operation on the AWS side" means. */
+  get submissions(): EmulatedRequest[] {
+    return [...this.requests.values()];
+  }
+
+  operations(): ServiceOperations {
+    return {
+      CreateResource: (input) => this.submit('CREATE', input),
+      UpdateResource: (input) => this.submit('UPDATE', input),
+      DeleteResource: (input) => this.submit('DELETE', input),
+      GetResourceRequestStatus: (input) => this.getStatus(input),
+      CancelResourceRequest: (input) => this.cancel(input),
+      GetResource: (input) => this.getResource(input),
+    };
+  }
+
+  private behaviour(typeName: string): ResourceTypeBehaviour {
+    const types = this.world.cloudControl.resourceTypes;
+    const behaviour = types[typeName] ?? types['*'];
+    if (!behaviour) throw new AwsError('TypeNotFoundException', `The type '${typeName}' cannot be found.`);
+    if (!this.resources.has(typeName)) this.resources.set(typeName, new Map());
+    return behaviour;
+  }
+
+  private newToken(): string {
+    const hex = () => Math.floor(this.random() * 0x100000000).toString(16).padStart(8, '0');
+    return `${hex()}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex()}${hex().slice(0, 4)}`;
+  }
+
+  private inFlightOn(typeName: string, identifier: string): EmulatedRequest | undefined {
+    const now = this.clock.now().getTime();
+    return [...this.requests.values()].find(
+      (r) => r.typeName === typeName && r.identifier === identifier && this.statusAt(r, now).final === false,
+    );
+  }
+
+  private submit(operation: Operation, input: Record<string, unknown>) {
+    const required = ['TypeName', ...(operation === 'CREATE' ? ['DesiredState'] : ['Identifier']), ...(operation === 'UPDATE' ? ['PatchDocument'] : [])];
+    validate(input, required);
+    const now = this.clock.now().getTime();
+    const typeName = String(input.TypeName);
+    const { ClientToken, ...params } = input;
+    const paramsKey = JSON.stringify({ operation, ...params });
+    const clientToken = typeof ClientToken === 'string' ? ClientToken : this.newToken();
+
+    const seen = this.clientTokens.get(clientToken);
+    if (seen && now - seen.usedAt < CLIENT_TOKEN_VALIDITY_MS) {
+      if (seen.paramsKey !== paramsKey) {
+        throw new AwsError('ClientTokenConflictException', `The client token ${clientToken} was used with a different request.`);
+      }
+      return { ProgressEvent: this.progressEvent(this.requests.get(seen.token)!, now) };
+    }
+
+    const behaviour = this.behaviour(typeName);
+    if (behaviour.throttle && (this.throttled.get(typeName) ?? 0) < behaviour.throttle.times) {
+      this.throttled.set(typeName, (this.throttled.get(typeName) ?? 0) + 1);
+      throw new AwsError('ThrottlingException', 'Rate exceeded');
+    }
+
+    const store = this.resources.get(typeName)!;
+    let identifier = typeof input.Identifier === 'string' ? input.Identifier : undefined;
+    let outcome: EmulatedRequest['outcome'] = { status: 'SUCCESS' };
+    let effect: (() => void) | undefined;
+
+    if (operation === 'CREATE') {
+      let desired: Record<string, unknown>;
+      try {
+        desired = JSON.parse(String(input.DesiredState)) as Record<string, unknown>;
+        if (!desired || typeof desired !== 'object' || Array.isArray(desired)) throw new Error('not an object');
+      } catch {
+        throw new AwsError('InvalidRequestException', 'DesiredState must be a JSON object.');
+      }
+      const named = behaviour.primaryIdentifier ? desired[behaviour.primaryIdentifier] : undefined;
+      identifier = typeof named === 'string' ? named : `${typeName.split('::').pop()!.toLowerCase()}-${this.newToken().slice(0, 8)}`;
+      const model = behaviour.primaryIdentifier ? { ...desired, [behaviour.primaryIdentifier]: identifier } : desired;
+      const id = identifier;
+      if (store.has(id) || this.inFlightOn(typeName, id)) {
+        outcome = { status: 'FAILED', errorCode: 'AlreadyExists', statusMessage: `Resource of type '${typeName}' with identifier '${id}' already exists.` };
+      } else effect = () => store.set(id, model);
+    } else {
+      const id = identifier!;
+      if (this.inFlightOn(typeName, id)) {
+        throw new AwsError('ConcurrentOperationException', `Another resource operation is currently being performed on ${id}.`);
+      }
+      const current = store.get(id);
+      if (!current) {
+        outcome = { status: 'FAILED', errorCode: 'NotFound', statusMessage: `Resource of type '${typeName}' with identifier '${id}' was not found.` };
+      } else if (operation === 'UPDATE') {
+        try {
+          const patched = applyPatch(current, JSON.parse(String(input.PatchDocument)) as PatchOperation[]);
+          effect = () => store.set(id, patched);
+        } catch (error) {
+          outcome = { status: 'FAILED', errorCode: 'InvalidRequest', statusMessage: `Patch could not be applied: ${(error as Error).message}` };
+        }
+      } else effect = () => store.delete(id);
+    }
+
+    const failure = behaviour.failure;
+    if (outcome.status === 'SUCCESS' && failure && (!failure.operations || failure.operations.includes(operation))) {
+      const failedSoFar = this.failed.get(typeName) ?? 0;
+      if (failure.times === undefined || failedSoFar < failure.times) {
+        this.failed.set(typeName, failedSoFar + 1);
+        outcome = { status: 'FAILED', errorCode: failure.errorCode, statusMessage: failure.statusMessage ?? `Injected ${failure.errorCode}` };
+        effect = undefined;
+      }
+    }
+
+    const hooks: HookPlan[] = behaviour.hooks.map((h) => ({ typeName: h.typeName, failureMode: h.failureMode, result: h.result, message: h.message }));
+    const pendingUntil = now + behaviour.pendingSeconds * 1000;
+    let completesAt = now + Math.max(behaviour.durationSeconds, behaviour.pendingSeconds) * 1000;
+    const blockingHook = hooks.find((h) => h.result === 'FAILED' && h.failureMode === 'FAIL');
+    if (blockingHook && outcome.status === 'SUCCESS') {
+      outcome = { status: 'FAILED', errorCode: 'GeneralServiceException', statusMessage: `Hook ${blockingHook.typeName} failed: ${blockingHook.message ?? 'non-compliant'}` };
+      effect = undefined;
+      completesAt = pendingUntil;
+    }
+
+    const request: EmulatedRequest = {
+      token: this.newToken(),
+      clientToken,
+      paramsKey,
+      operation,
+      typeName,
+      identifier,
+      submittedAt: now,
+      pendingUntil,
+      completesAt,
+      outcome,
+      effect,
+      applied: false,
+      hooks,
+      retryAfterSeconds: behaviour.retryAfterSeconds,
+      cancelSeconds: behaviour.cancelSeconds,
+    };
+    this.requests.set(request.token, request);
+    this.clientTokens.set(clientToken, { token: request.token, paramsKey, usedAt: now });
+    return { ProgressEvent: this.progressEvent(request, now) };
+  }
+
+  private statusAt(r: EmulatedRequest, now: number): { status: Status; final: boolean } {
+    if (r.cancelledAt !== undefined) {
+      return now < r.cancelledAt + r.cancelSeconds * 1000 ? { status: 'CANCEL_IN_PROGRESS', final: false } : { status: 'CANCEL_COMPLETE', final: true };
+    }
+    if (now < r.pendingUntil) return { status: 'PENDING', final: false };
+    if (now < r.completesAt) return { status: 'IN_PROGRESS', final: false };
+    if (!r.applied) {
+      r.applied = true;
+      if (r.outcome.status === 'SUCCESS') r.effect?.();
+    }
+    return { status: r.outcome.status, final: true };
+  }
+
+  private progressEvent(r: EmulatedRequest, now: number) {
+    const { status, final } = this.statusAt(r, now);
+    const model = r.identifier ? this.resources.get(r.typeName)?.get(r.identifier) : undefined;
+    return {
+      TypeName: r.typeName,
+      Identifier: r.identifier,
+      RequestToken: r.token,
+      HooksRequestToken: r.hooks.length ? `hooks-${r.token}` : undefined,
+      Operation: r.operation,
+      OperationStatus: status,
+      EventTime: new Date(now),
+      ResourceModel: status === 'SUCCESS' && r.operation !== 'DELETE' && model ? JSON.stringify(model) : undefined,
+      StatusMessage: status === 'FAILED' ? r.outcome.statusMessage : undefined,
+      ErrorCode: status === 'FAILED' ? r.outcome.errorCode : undefined,
+      RetryAfter: !final && r.retryAfterSeconds !== null ? new Date(now + r.retryAfterSeconds * 1000) : undefined,
+    };
+  }
+
+  private request(input: Record<string, unknown>): EmulatedRequest {
+    validate(input, ['RequestToken']);
+    const request = this.requests.get(String(input.RequestToken));
+    if (!request) throw new AwsError('RequestTokenNotFoundException', `Request with token ${String(input.RequestToken)} was not found.`);
+    return request;
+  }
+
+  private getStatus(input: Record<string, unknown>) {
+    const request = this.request(input);
+    const now = this.clock.now().getTime();
+    const hooksDone = now >= request.pendingUntil;
+    return {
+      ProgressEvent: this.progressEvent(request, now),
+      HooksProgressEvent: request.hooks.map((h) => ({
+        HookTypeName: h.typeName,
+        HookTypeVersionId: '00000001',
+        HookTypeArn: `arn:aws:cloudformation:us-east-1:000000000000:type/hook/${h.typeName.replace(/::/g, '-')}`,
+        InvocationPoint: 'PRE_PROVISION',
+        HookStatus: !hooksDone ? 'HOOK_IN_PROGRESS' : h.result === 'SUCCEEDED' ? 'HOOK_COMPLETE_SUCCEEDED' : 'HOOK_COMPLETE_FAILED',
+        HookEventTime: new Date(Math.min(now, request.pendingUntil)),
+        HookStatusMessage: hooksDone ? (h.message ?? (h.result === 'SUCCEEDED' ? 'Hook succeeded' : 'Hook failed')) : undefined,
+        FailureMode: h.failureMode,
+      })),
+    };
+  }
+
+  private cancel(input: Record<string, unknown>) {
+    const request = this.request(input);
+    const now = this.clock.now().getTime();
+    const { status } = this.statusAt(request, now);
+    if (status !== 'PENDING' && status !== 'IN_PROGRESS') {
+      throw new AwsError('ConcurrentModificationException', `Request ${request.token} is ${status} and cannot be canceled.`);
+    }
+    request.cancelledAt = now;
+    return { ProgressEvent: this.progressEvent(request, now) };
+  }
+
+  private getResource(input: Record<string, unknown>) {
+    validate(input, ['TypeName', 'Identifier']);
+    this.behaviour(String(input.TypeName));
+    const now = this.clock.now().getTime();
+    for (const r of this.requests.values()) this.statusAt(r, now); // settle what has finished
+    const model = this.resources.get(String(input.TypeName))?.get(String(input.Identifier));
+    if (!model) throw new AwsError('ResourceNotFoundException', `Resource ${String(input.Identifier)} was not found.`);
+    return { TypeName: input.TypeName, ResourceDescription: { Identifier: input.Identifier, Properties: JSON.stringify(model) } };
+  }
+}

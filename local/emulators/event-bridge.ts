@@ -1,0 +1,97 @@
+/**
+ * Emulated EventBridge PutEvents: the API's limits (1–10 entries, 256 KB,
+ * a JSON-object Detail), per-entry failures on request from the world file
+ * (FailedEntryCount > 0 with a 200 answer, as the service does), and every
+ * accepted event handed to the stack for rule matching.
+ */
+import type { Clock } from '../../shared/runtime/clock';
+import { AwsError, type ServiceOperations } from '../aws-server';
+import type { World } from '../world';
+
+export interface EventEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+}
+
+export type EventSink = (envelope: EventEnvelope, busName: string) => void;
+
+const MAX_REQUEST_BYTES = 256 * 1024;
+
+/** EventBridge writes event times to the second. */
+export function eventTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+export class EventBridgeEmulator {
+  /** Every event accepted on any bus, in order. */
+  readonly events: Array<{ busName: string; envelope: EventEnvelope }> = [];
+  private failedEntries = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly clock: Clock,
+    private readonly busNames: string[],
+    private readonly where: { region: string; accountId: string },
+    private readonly sink: EventSink,
+  ) {}
+
+  operations(): ServiceOperations {
+    return { PutEvents: (input) => this.putEvents(input) };
+  }
+
+  /** Puts a complete envelope on a bus, as if it had arrived there (keeps its id: redelivery tests). */
+  inject(envelope: EventEnvelope, busName: string): void {
+    this.events.push({ busName, envelope });
+    this.sink(envelope, busName);
+  }
+
+  private putEvents(input: Record<string, unknown>) {
+    const entries = input.Entries;
+    if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
+      throw new AwsError('ValidationException', "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10");
+    }
+    if (Buffer.byteLength(JSON.stringify(entries)) > MAX_REQUEST_BYTES) {
+      throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
+    }
+    const results = entries.map((raw: Record<string, unknown>) => {
+      const busName = String(raw.EventBusName ?? 'default').split('/').pop()!;
+      if (!this.busNames.includes(busName)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
+      for (const field of ['Source', 'DetailType', 'Detail']) {
+        if (typeof raw[field] !== 'string' || raw[field] === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid.` };
+      }
+      let detail: unknown;
+      try {
+        detail = JSON.parse(String(raw.Detail));
+      } catch {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      }
+      if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      const fault = this.world.eventBridge.failEntries;
+      if (fault && this.failedEntries < fault.times) {
+        this.failedEntries++;
+        return { ErrorCode: fault.errorCode, ErrorMessage: 'Injected entry failure' };
+      }
+      const envelope: EventEnvelope = {
+        version: '0',
+        id: crypto.randomUUID(),
+        'detail-type': String(raw.DetailType),
+        source: String(raw.Source),
+        account: this.where.accountId,
+        time: eventTime(typeof raw.Time === 'number' ? new Date(raw.Time * 1000) : this.clock.now()),
+        region: this.where.region,
+        resources: Array.isArray(raw.Resources) ? raw.Resources.map(String) : [],
+        detail,
+      };
+      this.inject(envelope, busName);
+      return { EventId: envelope.id };
+    });
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  }
+}

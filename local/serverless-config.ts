@@ -1,0 +1,251 @@
+/**
+ * Reads serverless.yml the way the local stack needs it: the functions with
+ * their handlers and environments, the EventBridge rules, and the state
+ * machines with their ASL files. Serverless variables and CloudFormation
+ * intrinsics are resolved to local names and ARNs, so the stack runs the
+ * configuration that is deployed, not a copy of it.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { EventPattern } from './pattern-matcher';
+
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+export interface RuleModel {
+  functionKey: string;
+  busName: string;
+  pattern: EventPattern;
+  maximumRetryAttempts: number;
+}
+
+export interface FunctionModel {
+  key: string;
+  name: string;
+  logicalId: string;
+  arn: string;
+  /** Absolute path of the handler module, without extension. */
+  modulePath: string;
+  exportName: string;
+  environment: Record<string, string>;
+  /** Async invocations (rule targets) retried this many times on error, as Lambda does. */
+  maximumRetryAttempts: number;
+}
+
+export interface StateMachineModel {
+  key: string;
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** The ASL with every Task Resource resolved to a function ARN. */
+  definition: AslDefinition;
+  /** Task state name → function key. */
+  taskFunctions: Record<string, string>;
+}
+
+export interface AslState {
+  Type: string;
+  Resource?: unknown;
+  Iterator?: AslDefinition;
+  ItemProcessor?: AslDefinition;
+  Branches?: AslDefinition[];
+  [key: string]: unknown;
+}
+export interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+  [key: string]: unknown;
+}
+
+export interface ServiceModel {
+  root: string;
+  service: string;
+  stage: string;
+  region: string;
+  accountId: string;
+  busNames: string[];
+  functions: Record<string, FunctionModel>;
+  rules: RuleModel[];
+  stateMachines: Record<string, StateMachineModel>;
+}
+
+type Json = unknown;
+
+/** Serverless' logical id for a function: first letter upper-cased, - and _ spelled out. */
+export function functionLogicalId(key: string): string {
+  const normalized = key.charAt(0).toUpperCase() + key.slice(1);
+  return `${normalized.replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
+}
+
+function get(obj: Json, path: string): Json {
+  return path.split('.').reduce<Json>((node, key) => (node && typeof node === 'object' ? (node as Record<string, Json>)[key] : undefined), obj);
+}
+
+/** Resolves the serverless variables this project uses: self:, sls:stage, opt:, file(). */
+function resolveVariables(node: Json, raw: Json, root: string, options: { stage: string; region: string }): Json {
+  const resolveString = (value: string): Json => {
+    const whole = /^\$\{([^{}]+)\}$/.exec(value);
+    if (whole) return resolveVariable(whole[1]!);
+    return value.replace(/\$\{([^{}]+)\}/g, (match, expr: string) => {
+      if (/^AWS::|^[A-Za-z0-9]+(\.[A-Za-z]+)?$/.test(expr)) return match; // Fn::Sub placeholders stay for CloudFormation
+      return String(resolveVariable(expr));
+    });
+  };
+  const resolveVariable = (expr: string): Json => {
+    const [source, fallback] = expr.split(/,\s*/, 2) as [string, string | undefined];
+    const defaultValue = fallback?.replace(/^['"]|['"]$/g, '');
+    if (source === 'sls:stage') return options.stage;
+    if (source.startsWith('opt:')) {
+      const value = (options as Record<string, string>)[source.slice(4)];
+      return value ?? defaultValue;
+    }
+    if (source.startsWith('self:')) {
+      const value = get(raw, source.slice(5));
+      if (value === undefined) {
+        if (defaultValue !== undefined) return defaultValue;
+        throw new Error(`serverless.yml: \${${expr}} does not resolve`);
+      }
+      return resolveVariables(value, raw, root, options);
+    }
+    const file = /^file\((.+)\)$/.exec(source);
+    if (file) {
+      const text = readFileSync(join(root, file[1]!), 'utf8');
+      return resolveVariables(file[1]!.endsWith('.json') ? JSON.parse(text) : parseYaml(text), raw, root, options);
+    }
+    throw new Error(`serverless.yml: the local stack does not resolve \${${expr}}`);
+  };
+  if (typeof node === 'string') return resolveString(node);
+  if (Array.isArray(node)) return node.map((item) => resolveVariables(item, raw, root, options));
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveVariables(v, raw, root, options)]));
+  }
+  return node;
+}
+
+export function loadServiceModel(root = resolve(__dirname, '..'), options: { stage?: string; region?: string } = {}): ServiceModel {
+  const raw = parseYaml(readFileSync(join(root, 'serverless.yml'), 'utf8')) as Record<string, Json>;
+  const provider = raw.provider as Record<string, Json>;
+  const stage = options.stage ?? 'local';
+  const preliminary = { stage, region: options.region ?? 'us-east-1' };
+  const config = resolveVariables(raw, raw, root, preliminary) as Record<string, any>;
+  const region = String(options.region ?? config.provider.region ?? (provider.region as string));
+  const service = String(config.service);
+  const accountId = LOCAL_ACCOUNT_ID;
+  const resources: Record<string, any> = config.resources?.Resources ?? {};
+
+  const functions: Record<string, FunctionModel> = {};
+  const stateMachines: Record<string, StateMachineModel> = {};
+  const functionByLogicalId = new Map<string, FunctionModel>();
+  const stateMachineByLogicalId = new Map<string, StateMachineModel>();
+
+  for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
+    const name = `${service}-${stage}-${key}`;
+    const [modulePath, exportName] = [String(fn.handler).replace(/\.[^.]+$/, ''), String(fn.handler).split('.').pop()!];
+    const model: FunctionModel = {
+      key,
+      name,
+      logicalId: functionLogicalId(key),
+      arn: `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+      modulePath: join(root, modulePath),
+      exportName,
+      environment: {},
+      maximumRetryAttempts: fn.maximumRetryAttempts ?? 2,
+    };
+    functions[key] = model;
+    functionByLogicalId.set(model.logicalId, model);
+  }
+  for (const [key, sm] of Object.entries<any>(config.stepFunctions?.stateMachines ?? {})) {
+    const name = String(sm.name ?? `${service}-${stage}-${key}`);
+    const model: StateMachineModel = {
+      key,
+      logicalId: String(sm.id ?? key),
+      name,
+      arn: `arn:aws:states:${region}:${accountId}:stateMachine:${name}`,
+      definition: sm.definition as AslDefinition,
+      taskFunctions: {},
+    };
+    stateMachines[key] = model;
+    stateMachineByLogicalId.set(model.logicalId, model);
+  }
+
+  /** CloudFormation Ref / GetAtt / Sub over the resources this service declares. */
+  const attribute = (logicalId: string, attr: 'Ref' | string): string => {
+    const fn = functionByLogicalId.get(logicalId);
+    if (fn) return attr === 'Arn' ? fn.arn : fn.name;
+    const sm = stateMachineByLogicalId.get(logicalId);
+    if (sm) return attr === 'Name' ? sm.name : sm.arn;
+    const resource = resources[logicalId];
+    if (!resource) throw new Error(`serverless.yml: unknown resource ${logicalId}`);
+    const name = String(resource.Properties?.Name ?? resource.Properties?.QueueName ?? logicalId);
+    switch (resource.Type) {
+      case 'AWS::Events::EventBus':
+        return attr === 'Arn' ? `arn:aws:events:${region}:${accountId}:event-bus/${name}` : name;
+      case 'AWS::SQS::Queue':
+        return attr === 'Arn' ? `arn:aws:sqs:${region}:${accountId}:${name}` : `http://localhost/${accountId}/${name}`;
+      default:
+        return attr === 'Arn' ? `arn:aws:local:${region}:${accountId}:${logicalId}` : name;
+    }
+  };
+  const pseudo: Record<string, string> = { 'AWS::Region': region, 'AWS::AccountId': accountId, 'AWS::Partition': 'aws' };
+  const intrinsic = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(intrinsic);
+    if (!node || typeof node !== 'object') return node;
+    const obj = node as Record<string, Json>;
+    if ('Ref' in obj) return pseudo[String(obj.Ref)] ?? attribute(String(obj.Ref), 'Ref');
+    if ('Fn::GetAtt' in obj) {
+      const [id, attr] = obj['Fn::GetAtt'] as [string, string];
+      return attribute(id, attr);
+    }
+    if ('Fn::Sub' in obj) {
+      return String(obj['Fn::Sub']).replace(/\$\{([^}]+)\}/g, (_m, expr: string) => {
+        if (pseudo[expr]) return pseudo[expr]!;
+        const [id, attr] = expr.split('.');
+        return attribute(id!, attr ?? 'Ref');
+      });
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, intrinsic(v)]));
+  };
+
+  const providerEnv = intrinsic(config.provider.environment ?? {}) as Record<string, Json>;
+  const rules: RuleModel[] = [];
+  for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
+    const model = functions[key]!;
+    model.environment = Object.fromEntries(
+      Object.entries({ ...providerEnv, ...(intrinsic(fn.environment ?? {}) as Record<string, Json>) }).map(([k, v]) => [k, String(v)]),
+    );
+    for (const event of fn.events ?? []) {
+      if (!event.eventBridge) continue;
+      const bus = intrinsic(event.eventBridge.eventBus ?? 'default');
+      rules.push({
+        functionKey: key,
+        busName: String(bus).split('/').pop()!,
+        pattern: event.eventBridge.pattern as EventPattern,
+        maximumRetryAttempts: event.eventBridge.retryPolicy?.maximumRetryAttempts ?? 185,
+      });
+    }
+  }
+  for (const sm of Object.values(stateMachines)) {
+    sm.definition = intrinsic(sm.definition) as AslDefinition;
+    const arnToFunction = new Map(Object.values(functions).map((f) => [f.arn, f.key]));
+    visitStates(sm.definition, (stateName, state) => {
+      if (state.Type !== 'Task') return;
+      const fnKey = arnToFunction.get(String(state.Resource));
+      if (!fnKey) throw new Error(`${sm.name}: Task "${stateName}" calls ${String(state.Resource)}, which is not a function of this service`);
+      if (sm.taskFunctions[stateName]) throw new Error(`${sm.name}: Task name "${stateName}" is used twice; the local stack binds handlers by state name`);
+      sm.taskFunctions[stateName] = fnKey;
+    });
+  }
+  const busNames = Object.values(resources)
+    .filter((r: any) => r.Type === 'AWS::Events::EventBus')
+    .map((r: any) => String(r.Properties.Name));
+  return { root, service, stage, region, accountId, busNames: ['default', ...busNames], functions, rules, stateMachines };
+}
+
+/** Calls `visit` for every state, nested Map and Parallel states included. */
+export function visitStates(definition: AslDefinition, visit: (name: string, state: AslState) => void): void {
+  for (const [name, state] of Object.entries(definition.States)) {
+    visit(name, state);
+    const nested = [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])].filter(Boolean) as AslDefinition[];
+    nested.forEach((child) => visitStates(child, visit));
+  }
+}

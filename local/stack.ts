@@ -1,0 +1,288 @@
+/**
+ * The embedded local stack: Shepherd on one machine with no AWS account.
+ *
+ * It reads serverless.yml (rules, functions, environments, state machines),
+ * runs the same ASL files in aws-local-stepfunctions with the real handlers
+ * bound to their Task states, and serves Cloud Control, EventBridge and Step
+ * Functions from emulators that the real SDK clients reach over loopback.
+ * Everything runs on one virtual clock (clock.ts).
+ */
+import { Console } from 'node:console';
+import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { SHEPHERD_SOURCE } from '../shared/contracts/events';
+import { configFromEnv } from '../shared/runtime/config';
+import type { LambdaHandler } from '../shared/runtime/lambda';
+import { realSleep, type Ports } from '../shared/runtime/ports';
+import { AwsServer } from './aws-server';
+import { VirtualClock } from './clock';
+import { CloudControlEmulator } from './emulators/cloud-control';
+import { EventBridgeEmulator, type EventEnvelope } from './emulators/event-bridge';
+import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
+import { loadInterpreter } from './interpreter';
+import { matchesPattern } from './pattern-matcher';
+import { loadServiceModel, type FunctionModel, type ServiceModel } from './serverless-config';
+import { parseWorld, type World, type WorldInput } from './world';
+
+export interface LocalStackOptions {
+  world?: World | WorldInput;
+  /** Project root holding serverless.yml. */
+  root?: string;
+  /** Powertools log level for the handlers (logs go to stderr); SILENT by default. */
+  logLevel?: string;
+}
+
+export type StackEvent =
+  | { type: 'state'; execution: EmulatedExecution; stateName: string; stateType: string; polls?: number }
+  | { type: 'execution-closed'; execution: EmulatedExecution }
+  | { type: 'event'; busName: string; envelope: EventEnvelope }
+  | { type: 'dead-letter'; functionKey: string; envelope: EventEnvelope; error: string };
+
+export interface DeadLetter {
+  functionKey: string;
+  envelope: EventEnvelope;
+  error: string;
+}
+
+/** Small seeded PRNG (mulberry32): runs repeat for the same world seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A Lambda function error as Step Functions reports it: the error name, and a JSON cause. */
+function lambdaError(error: unknown): Error {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const reported = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message }));
+  reported.name = e.name;
+  return reported;
+}
+
+const LAMBDA_SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+
+export class LocalStack {
+  readonly clock: VirtualClock;
+  readonly server: AwsServer;
+  readonly cloudControl: CloudControlEmulator;
+  readonly eventBridge: EventBridgeEmulator;
+  readonly stepFunctions: StepFunctionsEmulator;
+  readonly deadLetters: DeadLetter[] = [];
+  readonly invocations = new Map<string, number>();
+  private readonly listeners: Array<(event: StackEvent) => void> = [];
+  private readonly handlers = new Map<string, LambdaHandler<unknown, unknown>>();
+  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; sfn: SFNClient };
+  private readonly random: () => number;
+  private readonly logger: Logger;
+
+  private constructor(
+    readonly model: ServiceModel,
+    readonly world: World,
+    url: string,
+    server: AwsServer,
+    clock: VirtualClock,
+    logLevel: string,
+  ) {
+    this.clock = clock;
+    this.server = server;
+    this.random = seededRandom(world.seed);
+    const where = { region: model.region, accountId: model.accountId };
+    this.cloudControl = new CloudControlEmulator(world, clock, this.random);
+    this.eventBridge = new EventBridgeEmulator(world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName));
+    this.stepFunctions = new StepFunctionsEmulator(loadInterpreter(clock), clock, {
+      onStateEntered: (execution, stateName, stateType) =>
+        this.emit({ type: 'state', execution, stateName, stateType, polls: pollsOf(execution) }),
+      onExecutionClosed: (execution) => this.emit({ type: 'execution-closed', execution }),
+    });
+    server.register('CloudApiService', this.cloudControl.operations());
+    server.register('AWSEvents', this.eventBridge.operations());
+    server.register('AWSStepFunctions', this.stepFunctions.operations());
+
+    const clientConfig = {
+      endpoint: url,
+      region: model.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+    this.clients = {
+      cloudControl: new CloudControlClient(clientConfig),
+      eventBridge: new EventBridgeClient(clientConfig),
+      sfn: new SFNClient(clientConfig),
+    };
+    this.logger = new Logger({ serviceName: 'shepherd', logLevel: logLevel as never });
+    // Handler logs go to stderr locally: stdout carries the events `shepherd run --json` prints.
+    (this.logger as unknown as { console: Console }).console = new Console({ stdout: process.stderr, stderr: process.stderr });
+
+    for (const sm of Object.values(model.stateMachines)) {
+      const tasks: TaskHandlers = {};
+      for (const [stateName, fnKey] of Object.entries(sm.taskFunctions)) {
+        tasks[stateName] = (input) => this.invoke(fnKey, input);
+      }
+      this.stepFunctions.addStateMachine(sm.arn, sm.name, sm.definition, tasks);
+    }
+  }
+
+  static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
+    const world = parseWorld(options.world ?? {});
+    const model = loadServiceModel(options.root);
+    const clock = new VirtualClock({ start: world.clock.start ? new Date(world.clock.start) : undefined, speed: world.clock.speed });
+    const server = new AwsServer(clock);
+    server.injectFaults(world.faults);
+    const url = await server.start();
+    return new LocalStack(model, world, url, server, clock, options.logLevel ?? 'SILENT');
+  }
+
+  on(listener: (event: StackEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(event: StackEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** The bus Shepherd's requests and events travel on. */
+  get busName(): string {
+    return this.model.busNames.find((name) => name !== 'default') ?? 'default';
+  }
+
+  /** Publishes request events through the real EventBridge client, as a platform team's automation would. */
+  putEvents(entries: PutEventsRequestEntry[]): Promise<PutEventsCommandOutput> {
+    return this.clock.track(() =>
+      this.clients.eventBridge.send(new PutEventsCommand({ Entries: entries.map((e) => ({ EventBusName: this.busName, ...e })) })),
+    );
+  }
+
+  /** Delivers a complete envelope (with its own id) to the bus: how a redelivery looks. */
+  inject(envelope: EventEnvelope, busName = this.busName): void {
+    void this.clock.track(async () => this.eventBridge.inject(envelope, busName));
+  }
+
+  /** Everything on the bus. */
+  get events(): EventEnvelope[] {
+    return this.eventBridge.events.map((e) => e.envelope);
+  }
+
+  /** Events Shepherd emitted. */
+  get emitted(): EventEnvelope[] {
+    return this.events.filter((e) => e.source === SHEPHERD_SOURCE);
+  }
+
+  /** Resolves when every request has run to its end: nothing busy, no timer pending, no execution running. */
+  async settle(): Promise<void> {
+    for (;;) {
+      await this.clock.idle();
+      const running = [...this.stepFunctions.executions.values()].filter((e) => e.status === 'RUNNING');
+      if (running.length === 0) return;
+      await Promise.race([Promise.all(running.map((e) => e.done)), this.clock.idle()]);
+      if (running.every((e) => e.status === 'RUNNING') && this.clock.pendingTimers === 0) {
+        const names = running.map((e) => `${e.name} (${e.currentState ?? '?'})`).join(', ');
+        throw new Error(`executions are running with nothing left to wake them: ${names}`);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.clock.stop();
+    Object.values(this.clients).forEach((client) => client.destroy());
+    await this.server.stop();
+  }
+
+  private portsFor(fn: FunctionModel): Ports {
+    return {
+      ...this.clients,
+      clock: this.clock,
+      random: this.random,
+      sleep: realSleep,
+      config: configFromEnv(fn.environment),
+      logger: this.logger,
+    };
+  }
+
+  private handlerFor(fnKey: string): LambdaHandler<unknown, unknown> {
+    let handler = this.handlers.get(fnKey);
+    if (!handler) {
+      const fn = this.model.functions[fnKey];
+      if (!fn) throw new Error(`no function ${fnKey} in serverless.yml`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require(fn.modulePath) as { build?: (ports: Ports) => LambdaHandler<unknown, unknown> };
+      if (typeof module.build !== 'function') throw new Error(`${fn.modulePath} does not export build(ports) (use defineHandler)`);
+      handler = module.build(this.portsFor(fn));
+      this.handlers.set(fnKey, handler);
+    }
+    return handler;
+  }
+
+  /** Invokes a function as Lambda would: JSON in, JSON out, errors reported by name. */
+  invoke(fnKey: string, payload: unknown): Promise<unknown> {
+    return this.clock.track(async () => {
+      this.invocations.set(fnKey, (this.invocations.get(fnKey) ?? 0) + 1);
+      const body = JSON.stringify(payload ?? null);
+      if (Buffer.byteLength(body) > LAMBDA_SYNC_PAYLOAD_LIMIT) {
+        throw Object.assign(new Error('Request must be smaller than 6291456 bytes'), { name: 'Lambda.RequestTooLargeException' });
+      }
+      const fn = this.model.functions[fnKey]!;
+      const context = {
+        functionName: fn.name,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: fn.arn,
+        memoryLimitInMB: '256',
+        awsRequestId: crypto.randomUUID(),
+        logGroupName: `/aws/lambda/${fn.name}`,
+        logStreamName: 'local',
+        callbackWaitsForEmptyEventLoop: true,
+        getRemainingTimeInMillis: () => 30_000,
+        done: () => undefined,
+        fail: () => undefined,
+        succeed: () => undefined,
+      } satisfies Context;
+      try {
+        const result = await this.handlerFor(fnKey)(JSON.parse(body), context);
+        return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      } catch (error) {
+        throw lambdaError(error);
+      }
+    });
+  }
+
+  /** An accepted event: announce it, then deliver it to every rule whose pattern matches, asynchronously. */
+  private route(envelope: EventEnvelope, busName: string): void {
+    this.emit({ type: 'event', busName, envelope });
+    for (const rule of this.model.rules) {
+      if (rule.busName !== busName || !matchesPattern(rule.pattern, envelope)) continue;
+      void this.clock.track(() => this.deliver(rule.functionKey, envelope));
+    }
+  }
+
+  /** Asynchronous invocation: Lambda retries a failing function, then the event goes to the dead-letter queue. */
+  private async deliver(fnKey: string, envelope: EventEnvelope): Promise<void> {
+    const retries = this.model.functions[fnKey]!.maximumRetryAttempts;
+    let lastError = '';
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      try {
+        await this.invoke(fnKey, envelope);
+        return;
+      } catch (error) {
+        lastError = (error as Error).message;
+      }
+    }
+    const letter = { functionKey: fnKey, envelope, error: lastError };
+    this.deadLetters.push(letter);
+    this.emit({ type: 'dead-letter', ...letter });
+  }
+}
+
+/** Polls so far, read from the operation state the execution last recorded. */
+function pollsOf(execution: EmulatedExecution): number | undefined {
+  for (let i = execution.history.length - 1; i >= 0; i--) {
+    const output = (execution.history[i]!.stateExitedEventDetails as { output?: string } | undefined)?.output;
+    if (output) return (JSON.parse(output) as { operation?: { polls?: number } }).operation?.polls;
+  }
+  return undefined;
+}

@@ -1,0 +1,101 @@
+/**
+ * The world file: what the emulated AWS looks like and how it behaves.
+ * YAML or JSON; every field is optional. Documented in the README
+ * ("Writing a world file") with examples in examples/.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const seconds = z.number().nonnegative();
+
+const hook = z.strictObject({
+  typeName: z.string().default('Private::Guard::Hook'),
+  invocationPoint: z.enum(['PRE_PROVISION']).default('PRE_PROVISION'),
+  failureMode: z.enum(['FAIL', 'WARN']).default('FAIL'),
+  /** What the hook decides. */
+  result: z.enum(['SUCCEEDED', 'FAILED']).default('SUCCEEDED'),
+  message: z.string().optional(),
+});
+
+const resourceType = z.strictObject({
+  /** Property of the desired state that names the resource; a name is generated when absent. */
+  primaryIdentifier: z.string().optional(),
+  /** Service time from submission to SUCCESS/FAILED. */
+  durationSeconds: seconds.default(30),
+  /** Time spent PENDING before IN_PROGRESS. */
+  pendingSeconds: seconds.default(1),
+  /** RetryAfter hint: now + this on every progress event that is not final; null for no hint. */
+  retryAfterSeconds: seconds.nullable().default(5),
+  /** Time from CancelResourceRequest to CANCEL_COMPLETE. */
+  cancelSeconds: seconds.default(2),
+  /** Make operations end FAILED with this ErrorCode; `times` limits it to the first N submissions. */
+  failure: z
+    .strictObject({
+      errorCode: z.string(),
+      statusMessage: z.string().optional(),
+      times: z.number().int().positive().optional(),
+      operations: z.array(z.enum(['CREATE', 'UPDATE', 'DELETE'])).optional(),
+    })
+    .optional(),
+  /** Answer the first N Create/Update/DeleteResource calls for this type with ThrottlingException. */
+  throttle: z.strictObject({ times: z.number().int().positive() }).optional(),
+  hooks: z.array(hook).default([]),
+  /** Resources that exist before the run: identifier → properties. */
+  existing: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+export type ResourceTypeBehaviour = z.infer<typeof resourceType>;
+
+const apiFault = z.strictObject({
+  /** API operation name, e.g. GetResourceRequestStatus, PutEvents, StartExecution; "*" for all. */
+  operation: z.string(),
+  /** Exception to answer with. */
+  error: z.string().default('ThrottlingException'),
+  /** HTTP status; 5xx makes the SDK treat it as a server error. */
+  status: z.number().int().default(400),
+  /** How many calls get it (the first N). */
+  times: z.number().int().positive(),
+});
+
+export const worldSchema = z.strictObject({
+  clock: z
+    .strictObject({
+      /** Virtual start time; defaults to the wall clock at start. */
+      start: z.iso.datetime().optional(),
+      /** "max": jump from one timer to the next; a number: virtual seconds per wall second. */
+      speed: z.union([z.literal('max'), z.number().positive()]).default('max'),
+    })
+    .default({ speed: 'max' }),
+  /** Seeds generated identifiers and jitter, so runs repeat. */
+  seed: z.number().int().default(1),
+  cloudControl: z
+    .strictObject({
+      /** Behaviour per resource type; "*" applies to types not listed. Unlisted types get TypeNotFoundException. */
+      resourceTypes: z.record(z.string(), resourceType).default({}),
+    })
+    .default({ resourceTypes: {} }),
+  eventBridge: z
+    .strictObject({
+      /** The first N PutEvents entries (after the run starts) fail with this ErrorCode: partial failures. */
+      failEntries: z.strictObject({ times: z.number().int().positive(), errorCode: z.string().default('InternalFailure') }).optional(),
+    })
+    .default({}),
+  /** Exceptions injected at the API front door, before the emulated service runs. */
+  faults: z.array(apiFault).default([]),
+});
+export type World = z.infer<typeof worldSchema>;
+export type WorldInput = z.input<typeof worldSchema>;
+
+export function parseWorld(input: unknown): World {
+  const result = worldSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new Error(`invalid world file:\n${problems}`);
+  }
+  return result.data;
+}
+
+export function loadWorld(file: string): World {
+  const text = readFileSync(file, 'utf8');
+  return parseWorld(file.endsWith('.json') ? JSON.parse(text) : parseYaml(text));
+}

@@ -1,0 +1,56 @@
+import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { Ports } from '../../shared/runtime/ports';
+
+export const NOW = new Date('2026-11-25T09:00:00.000Z');
+export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shepherd-test-resource-operation';
+
+/** Ports over real SDK clients (mock them with aws-sdk-client-mock), a fixed clock and no jitter. */
+export function testPorts(overrides: Partial<Ports> = {}): Ports {
+  const region = 'us-east-1';
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  return {
+    cloudControl: new CloudControlClient({ region, credentials }),
+    eventBridge: new EventBridgeClient({ region, credentials }),
+    sfn: new SFNClient({ region, credentials }),
+    clock: { now: () => NOW },
+    random: () => 0.5,
+    sleep: async () => undefined,
+    config: { eventBusName: 'shepherd-test', stateMachineArn: STATE_MACHINE_ARN, operationTimeoutSeconds: 3600, maxAttempts: 3 },
+    logger: new Logger({ serviceName: 'shepherd-test', logLevel: 'SILENT' }),
+    ...overrides,
+  };
+}
+
+export const lambdaContext = {
+  functionName: 'test',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+  memoryLimitInMB: '256',
+  awsRequestId: 'aws-request-id',
+  logGroupName: '/aws/lambda/test',
+  logStreamName: 'test',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+/** An EventBridge envelope as a rule target receives it. */
+export function envelope(detailType: string, detail: unknown, id = '11111111-2222-3333-4444-555555555555') {
+  return {
+    version: '0',
+    id,
+    'detail-type': detailType,
+    source: 'platform.provisioning',
+    account: '123456789012',
+    time: '2026-11-25T08:59:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * Each handler through its middy wrapper, with the AWS SDK mocked at the
+ * client (aws-sdk-client-mock): what it sends, and what it returns.
+ */
+import {
+  CancelResourceRequestCommand,
+  CloudControlClient,
+  CreateResourceCommand,
+  DeleteResourceCommand,
+  GetResourceRequestStatusCommand,
+  UpdateResourceCommand,
+} from '@aws-sdk/client-cloudcontrol';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { build as buildIngest } from '../../functions/ingest-resource-operation';
+import { build as buildStart } from '../../functions/start-resource-operation';
+import { build as buildCheck } from '../../functions/check-resource-operation';
+import { build as buildEmit } from '../../functions/emit-resource-operation-completed';
+import { build as buildCancel } from '../../functions/cancel-resource-operation';
+import type { OperationState, WorkflowState } from '../../shared/resource-operation/model';
+import { clientToken } from '../../shared/resource-operation/tokens';
+import createBucket from '../fixtures/events/create-bucket.json';
+import updateLogGroup from '../fixtures/events/update-log-group.json';
+import deleteLogGroup from '../fixtures/events/delete-log-group.json';
+import { NOW, STATE_MACHINE_ARN, envelope, lambdaContext, testPorts } from '../support/ports';
+
+const cloudControl = mockClient(CloudControlClient);
+const eventBridge = mockClient(EventBridgeClient);
+const sfn = mockClient(SFNClient);
+
+beforeEach(() => {
+  cloudControl.reset();
+  eventBridge.reset();
+  sfn.reset();
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, i) => ({ EventId: `event-${i}` })),
+  }));
+});
+
+const inSeconds = (s: number) => new Date(NOW.getTime() + s * 1000);
+
+function publishedDetails(): Array<{ detailType?: string; detail: any }> {
+  return eventBridge.commandCalls(PutEventsCommand).flatMap((call) =>
+    (call.args[0].input.Entries ?? []).map((entry) => ({ detailType: entry.DetailType, detail: JSON.parse(entry.Detail ?? '{}') })),
+  );
+}
+
+function workflowState(request: Record<string, unknown>, operation?: OperationState): WorkflowState {
+  const { requestId, ...body } = request as { requestId: string };
+  return { requestId, eventId: 'evt-1', requestedAt: '2026-11-25T08:59:00.000Z', request: body as WorkflowState['request'], operation };
+}
+
+describe('ingest', () => {
+  const ingest = buildIngest(testPorts());
+
+  it('starts one execution named by the requestId with the validated request as input', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: NOW });
+    const result = await ingest(envelope('Resource Operation Requested', createBucket), lambdaContext);
+    expect(result).toMatchObject({ outcome: 'STARTED', requestId: 'req-create-1' });
+    const input = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
+    expect(input.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(input.name).toBe('req-create-1');
+    expect(JSON.parse(input.input!)).toEqual({
+      requestId: 'req-create-1',
+      eventId: '11111111-2222-3333-4444-555555555555',
+      requestedAt: '2026-11-25T08:59:00.000Z',
+      request: { operation: 'CREATE', typeName: 'AWS::S3::Bucket', roleArn: createBucket.roleArn, desiredState: createBucket.desiredState },
+    });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('defaults the requestId to the event id', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: NOW });
+    const { requestId: _ignored, ...detail } = deleteLogGroup;
+    await ingest(envelope('Resource Operation Requested', detail, 'evt-42'), lambdaContext);
+    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.name).toBe('evt-42');
+  });
+
+  it('rejects an invalid request with one event naming each field, and starts nothing', async () => {
+    const detail = { requestId: 'bad-1', operation: 'UPDATE', typeName: 'S3Bucket', identifier: 'x', roleArn: 'arn:aws:iam::123456789012:user/bob' };
+    const result = await ingest(envelope('Resource Operation Requested', detail), lambdaContext);
+    expect(result).toMatchObject({ outcome: 'REJECTED', requestId: 'bad-1' });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    const [rejection] = publishedDetails();
+    expect(rejection!.detailType).toBe('Request Rejected');
+    expect(rejection!.detail.requestId).toBe('bad-1');
+    expect(rejection!.detail.errors.map((e: { field: string }) => e.field).sort()).toEqual(['patchDocument', 'roleArn', 'typeName', 'typeName']);
+  });
+
+  it('treats an existing execution with the same request as a duplicate', async () => {
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
+    const { requestId: _r, ...body } = createBucket;
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', input: JSON.stringify({ request: body }) });
+    const result = await ingest(envelope('Resource Operation Requested', createBucket), lambdaContext);
+    expect(result).toMatchObject({ outcome: 'DUPLICATE' });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('rejects a different request that reuses a requestId', async () => {
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify({ request: { operation: 'DELETE' } }) });
+    const result = await ingest(envelope('Resource Operation Requested', createBucket), lambdaContext);
+    expect(result).toMatchObject({ outcome: 'REJECTED' });
+    expect(publishedDetails()[0]!.detail.errors[0]).toMatchObject({ field: 'requestId', code: 'conflict' });
+  });
+
+  it('lets a throttled StartExecution fail the invocation so Lambda retries it', async () => {
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    await expect(ingest(envelope('Resource Operation Requested', createBucket), lambdaContext)).rejects.toMatchObject({
+      name: 'TransientServiceError',
+    });
+  });
+});
+
+describe('start', () => {
+  const start = buildStart(testPorts());
+
+  it.each([
+    ['CREATE', createBucket, CreateResourceCommand],
+    ['UPDATE', updateLogGroup, UpdateResourceCommand],
+    ['DELETE', deleteLogGroup, DeleteResourceCommand],
+  ] as const)('%s calls its Cloud Control action with a token derived from the request', async (_op, request, Command) => {
+    cloudControl.on(Command as never).resolves({
+      ProgressEvent: { RequestToken: 'tok-1', OperationStatus: 'IN_PROGRESS', RetryAfter: inSeconds(20) },
+    } as never);
+    const state = await start(workflowState(request), lambdaContext);
+    const sent = cloudControl.commandCalls(Command as never)[0]!.args[0].input as Record<string, string>;
+    expect(sent.ClientToken).toBe(clientToken(request.requestId, 1));
+    expect(sent.TypeName).toBe(request.typeName);
+    if (_op === 'CREATE') expect(JSON.parse(sent.DesiredState!)).toEqual(createBucket.desiredState);
+    if (_op === 'UPDATE') expect(JSON.parse(sent.PatchDocument!)).toEqual(updateLogGroup.patchDocument);
+    if (_op !== 'CREATE') expect(sent.Identifier).toBe('/app/audit');
+    expect(state).toMatchObject({ attempt: 1, polls: 0, requestToken: 'tok-1', outcome: 'IN_PROGRESS', nextCheckAt: inSeconds(20).toISOString() });
+    expect(state.deadline).toBe(inSeconds(3600).toISOString());
+  });
+
+  it('resubmits with the next attempt token and keeps the original start and deadline', async () => {
+    cloudControl.on(CreateResourceCommand).resolves({ ProgressEvent: { RequestToken: 'tok-2', OperationStatus: 'PENDING' } });
+    const previous: OperationState = {
+      attempt: 1, polls: 4, startedAt: '2026-11-25T08:00:00.000Z', deadline: '2026-11-25T12:00:00.000Z',
+      hooks: [], outcome: 'RESUBMIT', operationStatus: 'FAILED', errorCode: 'Throttling',
+    };
+    const state = await start(workflowState(createBucket, previous), lambdaContext);
+    expect(cloudControl.commandCalls(CreateResourceCommand)[0]!.args[0].input.ClientToken).toBe(clientToken('req-create-1', 2));
+    expect(state).toMatchObject({ attempt: 2, polls: 4, startedAt: previous.startedAt, deadline: previous.deadline, errorCode: undefined });
+  });
+
+  it('ends the request as FAILED when Cloud Control refuses it for good', async () => {
+    cloudControl.on(DeleteResourceCommand).rejects(Object.assign(new Error('Type not found'), { name: 'TypeNotFoundException' }));
+    const state = await start(workflowState(deleteLogGroup), lambdaContext);
+    expect(state).toMatchObject({ outcome: 'FAILED', errorCode: 'TypeNotFoundException', statusMessage: 'Type not found' });
+  });
+
+  it('rethrows throttling as TransientServiceError for the ASL Retry', async () => {
+    cloudControl.on(DeleteResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(start(workflowState(deleteLogGroup), lambdaContext)).rejects.toMatchObject({ name: 'TransientServiceError' });
+  });
+});
+
+describe('check', () => {
+  const check = buildCheck(testPorts());
+  const running: OperationState = {
+    attempt: 1, polls: 2, startedAt: NOW.toISOString(), deadline: inSeconds(3600).toISOString(),
+    requestToken: 'tok-1', hooks: [], outcome: 'IN_PROGRESS',
+  };
+
+  it('counts the poll and waits until RetryAfter', async () => {
+    cloudControl.on(GetResourceRequestStatusCommand).resolves({
+      ProgressEvent: { RequestToken: 'tok-1', OperationStatus: 'IN_PROGRESS', RetryAfter: inSeconds(45) },
+    });
+    const state = await check({ requestId: 'r', operation: running }, lambdaContext);
+    expect(cloudControl.commandCalls(GetResourceRequestStatusCommand)[0]!.args[0].input).toEqual({ RequestToken: 'tok-1' });
+    expect(state).toMatchObject({ polls: 3, outcome: 'IN_PROGRESS', nextCheckAt: inSeconds(45).toISOString() });
+  });
+
+  it('reports hooks and finishes on SUCCESS', async () => {
+    cloudControl.on(GetResourceRequestStatusCommand).resolves({
+      ProgressEvent: { RequestToken: 'tok-1', OperationStatus: 'SUCCESS', Identifier: 'my-bucket' },
+      HooksProgressEvent: [{ HookTypeName: 'Org::Guard::Hook', HookStatus: 'HOOK_COMPLETE_FAILED', FailureMode: 'WARN', InvocationPoint: 'PRE_PROVISION' }],
+    });
+    const state = await check({ requestId: 'r', operation: running }, lambdaContext);
+    expect(state).toMatchObject({ outcome: 'SUCCEEDED', identifier: 'my-bucket' });
+    expect(state.hooks).toEqual([{ typeName: 'Org::Guard::Hook', status: 'HOOK_COMPLETE_FAILED', failureMode: 'WARN', invocationPoint: 'PRE_PROVISION', message: undefined }]);
+  });
+
+  it('resubmits a transient FAILED while attempts remain, and fails a permanent one', async () => {
+    cloudControl.on(GetResourceRequestStatusCommand).resolvesOnce({
+      ProgressEvent: { RequestToken: 'tok-1', OperationStatus: 'FAILED', ErrorCode: 'Throttling' },
+    }).resolvesOnce({
+      ProgressEvent: { RequestToken: 'tok-1', OperationStatus: 'FAILED', ErrorCode: 'NotStabilized', StatusMessage: 'did not stabilize' },
+    });
+    expect(await check({ requestId: 'r', operation: running }, lambdaContext)).toMatchObject({ outcome: 'RESUBMIT' });
+    expect(await check({ requestId: 'r', operation: running }, lambdaContext)).toMatchObject({ outcome: 'FAILED', errorCode: 'NotStabilized' });
+  });
+
+  it('stops resubmitting after the last attempt', async () => {
+    cloudControl.on(GetResourceRequestStatusCommand).resolves({ ProgressEvent: { OperationStatus: 'FAILED', ErrorCode: 'NetworkFailure' } });
+    const state = await check({ requestId: 'r', operation: { ...running, attempt: 3 } }, lambdaContext);
+    expect(state).toMatchObject({ outcome: 'FAILED', errorCode: 'NetworkFailure' });
+  });
+
+  it('times out once the deadline has passed', async () => {
+    cloudControl.on(GetResourceRequestStatusCommand).resolves({ ProgressEvent: { OperationStatus: 'IN_PROGRESS' } });
+    const state = await check({ requestId: 'r', operation: { ...running, deadline: NOW.toISOString() } }, lambdaContext);
+    expect(state.outcome).toBe('TIMED_OUT');
+  });
+});
+
+describe('emit', () => {
+  const emit = buildEmit(testPorts());
+  const finished: OperationState = {
+    attempt: 2, polls: 7, startedAt: '2026-11-25T08:59:01.000Z', deadline: inSeconds(3600).toISOString(),
+    requestToken: 'tok-9', identifier: 'my-bucket', operationStatus: 'SUCCESS', hooks: [], outcome: 'SUCCEEDED',
+  };
+
+  it('emits one completion event without the desired state', async () => {
+    const result = await emit(workflowState(createBucket, finished), lambdaContext);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', eventId: 'event-0' });
+    const [event] = publishedDetails();
+    expect(event!.detailType).toBe('Resource Operation Completed');
+    expect(event!.detail).toEqual({
+      requestId: 'req-create-1', operation: 'CREATE', typeName: 'AWS::S3::Bucket', identifier: 'my-bucket',
+      requestToken: 'tok-9', status: 'SUCCEEDED', hooks: [], requestedAt: '2026-11-25T08:59:00.000Z',
+      startedAt: '2026-11-25T08:59:01.000Z', completedAt: NOW.toISOString(), polls: 7, attempts: 2,
+    });
+    const sent = eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input);
+    expect(JSON.stringify(sent)).not.toContain('"team"'); // desired-state values stay out of events
+  });
+
+  it('reports a caught Lambda failure as FAILED with the error name and message', async () => {
+    const state = { ...workflowState(createBucket), failure: { Error: 'AccessDeniedException', Cause: JSON.stringify({ errorType: 'AccessDeniedException', errorMessage: 'not allowed' }) } };
+    await emit(state, lambdaContext);
+    expect(publishedDetails()[0]!.detail).toMatchObject({ status: 'FAILED', errorCode: 'AccessDeniedException', statusMessage: 'not allowed', attempts: 0 });
+  });
+
+  it('resends only the entries EventBridge refused', async () => {
+    eventBridge.on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] })
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'second-try' }] });
+    const result = await emit(workflowState(createBucket, finished), lambdaContext);
+    expect(result.eventId).toBe('second-try');
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
+  });
+
+  it('raises EventsNotDelivered when EventBridge keeps refusing, so the workflow retries', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+    await expect(emit(workflowState(createBucket, finished), lambdaContext)).rejects.toMatchObject({ name: 'EventsNotDelivered' });
+  });
+});
+
+describe('cancel', () => {
+  const cancel = buildCancel(testPorts());
+  const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:req-create-1`;
+
+  it('cancels the request token the running execution recorded last', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 9, type: 'WaitStateEntered', timestamp: NOW },
+        { id: 8, type: 'TaskStateExited', timestamp: NOW, stateExitedEventDetails: { name: 'Check Operation Status', output: JSON.stringify({ operation: { requestToken: 'tok-latest' } }) } },
+        { id: 3, type: 'TaskStateExited', timestamp: NOW, stateExitedEventDetails: { name: 'Submit To Cloud Control', output: JSON.stringify({ operation: { requestToken: 'tok-old' } }) } },
+      ],
+    });
+    cloudControl.on(CancelResourceRequestCommand).resolves({ ProgressEvent: { OperationStatus: 'CANCEL_IN_PROGRESS' } });
+    const result = await cancel(envelope('Resource Operation Cancel Requested', { requestId: 'req-create-1' }), lambdaContext);
+    expect(result).toEqual({ outcome: 'CANCEL_REQUESTED', requestId: 'req-create-1', requestToken: 'tok-latest' });
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]!.args[0].input.executionArn).toBe(executionArn);
+    expect(cloudControl.commandCalls(CancelResourceRequestCommand)[0]!.args[0].input).toEqual({ RequestToken: 'tok-latest' });
+  });
+
+  it('rejects a cancel for an unknown request', async () => {
+    sfn.on(DescribeExecutionCommand).rejects(Object.assign(new Error('nope'), { name: 'ExecutionDoesNotExist' }));
+    const result = await cancel(envelope('Resource Operation Cancel Requested', { requestId: 'ghost' }), lambdaContext);
+    expect(result).toMatchObject({ outcome: 'REJECTED' });
+    expect(publishedDetails()[0]!.detail).toMatchObject({ requestId: 'ghost', errors: [{ field: 'requestId', code: 'not_found' }] });
+  });
+
+  it('rejects a cancel for a request that already finished', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+    await cancel(envelope('Resource Operation Cancel Requested', { requestId: 'req-create-1' }), lambdaContext);
+    expect(cloudControl.commandCalls(CancelResourceRequestCommand)).toHaveLength(0);
+    expect(publishedDetails()[0]!.detail.reason).toContain('already finished (SUCCEEDED)');
+  });
+
+  it('rejects a malformed cancel', async () => {
+    await cancel(envelope('Resource Operation Cancel Requested', { requestId: 'has spaces' }), lambdaContext);
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+    expect(publishedDetails()[0]!.detail.errors[0]).toMatchObject({ field: 'requestId', code: 'invalid_format' });
+  });
+});
