@@ -1,0 +1,117 @@
+/**
+ * `serverless package` for real (serverless v3, offline, no credentials),
+ * then assertions on the CloudFormation template it writes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contracts, requestRulePattern } from '../../shared/contracts/events';
+
+const root = join(__dirname, '..', '..');
+let template: { Resources: Record<string, { Type: string; Properties: any }> };
+let artifacts: string[];
+
+beforeAll(() => {
+  const out = mkdtempSync(join(tmpdir(), 'shepherd-package-'));
+  execFileSync(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'test', '--package', out], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: 'shepherd-no-such-profile',
+    },
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  artifacts = readdirSync(out);
+}, 150_000);
+
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const functionNamed = (key: string) => template.Resources[`${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`]!;
+
+/** Every action granted to a function's own role, except CloudWatch Logs. */
+function actionsOf(key: string): string[] {
+  const roleId = functionNamed(key).Properties.Role['Fn::GetAtt'][0];
+  const statements = template.Resources[roleId]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+  return statements
+    .flatMap((s: any) => [s.Action].flat())
+    .filter((a: string) => !a.startsWith('logs:'))
+    .sort();
+}
+
+describe('serverless package', () => {
+  it('bundles one artifact per function', () => {
+    for (const key of ['ingestResourceOperation', 'cancelResourceOperation', 'startResourceOperation', 'checkResourceOperation', 'emitResourceOperationCompleted']) {
+      expect(artifacts).toContain(`${key}.zip`);
+    }
+  });
+
+  it('runs every function on nodejs22.x', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  it('deploys the workflow from workflows/ with Task ARNs substituted', () => {
+    const [[, machine]] = ofType('AWS::StepFunctions::StateMachine') as [[string, any]];
+    const definition = machine.Properties.DefinitionString['Fn::Sub'];
+    const [text, vars] = definition as [string, Record<string, unknown>];
+    const asl = JSON.parse(text);
+    const local = JSON.parse(readFileSync(join(root, 'workflows/resource-operation.asl.json'), 'utf8'));
+    expect(Object.keys(asl.States)).toEqual(Object.keys(local.States));
+    expect(asl.States['Submit To Cloud Control'].Resource).toMatch(/^\$\{\w+\}$/);
+    expect(Object.values(vars)).toContainEqual({ 'Fn::GetAtt': ['StartResourceOperationLambdaFunction', 'Arn'] });
+    expect(machine.Properties.LoggingConfiguration.IncludeExecutionData).toBe(false);
+  });
+
+  it('routes request events from the bus with a retry policy and a dead-letter queue', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const requests = [contracts.resourceOperationRequested, contracts.resourceOperationCancelRequested];
+    expect(rules.map((r) => r.EventPattern)).toEqual(expect.arrayContaining(requests.map((c) => requestRulePattern(c))));
+    for (const rule of rules) {
+      expect(rule.EventBusName).toEqual({ Ref: 'Bus' });
+      expect(rule.Targets[0].RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
+    }
+  });
+
+  it('gives each function a role of its own holding only the actions it calls', () => {
+    expect(actionsOf('ingestResourceOperation')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('cancelResourceOperation')).toEqual([
+      'cloudformation:CancelResourceRequest', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory',
+    ]);
+    expect(actionsOf('startResourceOperation')).toEqual([
+      'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:UpdateResource', 'iam:PassRole',
+    ]);
+    expect(actionsOf('checkResourceOperation')).toEqual(['cloudformation:GetResourceRequestStatus']);
+    expect(actionsOf('emitResourceOperationCompleted')).toEqual(['events:PutEvents']);
+    const roles = new Set(ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]));
+    expect(roles.size).toBe(5);
+  });
+
+  it('grants no wildcard action, and iam:PassRole only for Cloud Control on the configured roles', () => {
+    for (const [, role] of ofType('AWS::IAM::Role')) {
+      for (const policy of role.Properties.Policies ?? []) {
+        for (const statement of policy.PolicyDocument.Statement) {
+          for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*/);
+          if ([statement.Action].flat().includes('iam:PassRole')) {
+            expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+            expect(JSON.stringify(statement.Resource)).toContain(':role/shepherd-cloudcontrol-*');
+          }
+        }
+      }
+    }
+  });
+
+  it('scopes PutEvents to Shepherd\'s bus and Step Functions calls to its own executions', () => {
+    const ingestRole = template.Resources[functionNamed('ingestResourceOperation').Properties.Role['Fn::GetAtt'][0]]!;
+    const statements = ingestRole.Properties.Policies[0].PolicyDocument.Statement;
+    const resourceOf = (action: string) => statements.find((s: any) => [s.Action].flat().includes(action)).Resource;
+    expect(resourceOf('events:PutEvents')).toEqual([{ 'Fn::GetAtt': ['Bus', 'Arn'] }]);
+    expect(resourceOf('states:StartExecution')).toEqual([{ Ref: 'ResourceOperationStateMachine' }]);
+    expect(JSON.stringify(resourceOf('states:DescribeExecution'))).toContain(':execution:${ResourceOperationStateMachine.Name}:*');
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * One source of truth: the zod contracts decide validation, and the JSON
+ * Schemas in schemas/ and the rule patterns in serverless.yml must be what
+ * the contracts derive. Also: each validation rule the issue names.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
+import { allJsonSchemas, eventJsonSchema } from '../../shared/contracts/json-schemas';
+import { validateDetail } from '../../shared/contracts/validate';
+import { loadServiceModel } from '../../local/serverless-config';
+import createBucket from '../fixtures/events/create-bucket.json';
+import updateLogGroup from '../fixtures/events/update-log-group.json';
+import deleteLogGroup from '../fixtures/events/delete-log-group.json';
+
+const root = join(__dirname, '..', '..');
+const requested = contracts.resourceOperationRequested;
+
+describe('derived artefacts', () => {
+  it.each(Object.entries(allJsonSchemas()))('schemas/%s is what the contract generates (npm run schemas)', (file, schema) => {
+    expect(JSON.parse(readFileSync(join(root, 'schemas', file), 'utf8'))).toEqual(schema);
+  });
+
+  it('routes each request contract with exactly one rule whose pattern the contract derives', () => {
+    const { rules } = loadServiceModel(root);
+    const requests = Object.values(contracts).filter((c: EventContract) => c.direction === 'request');
+    for (const contract of requests) {
+      const matching = rules.filter((rule) => JSON.stringify(rule.pattern['detail-type']) === JSON.stringify([contract.detailType]));
+      expect(matching).toHaveLength(1);
+      expect(matching[0]!.pattern).toEqual(requestRulePattern(contract));
+    }
+    expect(rules).toHaveLength(requests.length);
+  });
+
+  it('the JSON Schema accepts the fixtures and rejects what zod rejects for shape', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(eventJsonSchema(requested));
+    const event = (detail: unknown) => ({ source: 'platform.provisioning', 'detail-type': requested.detailType, detail });
+    for (const detail of [createBucket, updateLogGroup, deleteLogGroup]) {
+      expect(validate(event(detail))).toBe(true);
+      expect(validateDetail(requested.detail, detail).ok).toBe(true);
+    }
+    const shapeErrors = [
+      { ...updateLogGroup, patchDocument: undefined },
+      { ...createBucket, operation: 'UPSERT' },
+      { ...createBucket, typeName: 'S3Bucket' },
+      { ...createBucket, roleArn: 'arn:aws:iam::123456789012:user/alice' },
+      { ...deleteLogGroup, extra: true },
+    ];
+    for (const detail of shapeErrors) {
+      expect(validate(event(detail))).toBe(false);
+      expect(validateDetail(requested.detail, detail).ok).toBe(false);
+    }
+    expect(validate({ ...event(createBucket), source: 'shepherd' })).toBe(false);
+  });
+});
+
+describe('Resource Operation Requested validation', () => {
+  const fieldsOf = (detail: unknown) => {
+    const result = validateDetail(requested.detail, detail);
+    return result.ok ? [] : result.errors.map((e) => `${e.field}:${e.code}`);
+  };
+
+  it.each([
+    ['UPDATE without patchDocument', { ...updateLogGroup, patchDocument: undefined }, 'patchDocument:invalid_type'],
+    ['an empty patch', { ...updateLogGroup, patchDocument: [] }, 'patchDocument:too_small'],
+    ['a patch op RFC 6902 does not define', { ...updateLogGroup, patchDocument: [{ op: 'merge', path: '/a', value: 1 }] }, 'patchDocument[0].op:invalid_union'],
+    ['a patch path that is not a JSON Pointer', { ...updateLogGroup, patchDocument: [{ op: 'remove', path: 'RetentionInDays' }] }, 'patchDocument[0].path:invalid_format'],
+    ['a replace without value', { ...updateLogGroup, patchDocument: [{ op: 'replace', path: '/a' }] }, 'patchDocument[0].value:invalid_union'],
+    ['a move without from', { ...updateLogGroup, patchDocument: [{ op: 'move', path: '/a' }] }, 'patchDocument[0].from:invalid_type'],
+    ['a patch document that is an object', { ...updateLogGroup, patchDocument: { op: 'remove', path: '/a' } }, 'patchDocument:invalid_type'],
+    ['an unknown operation', { ...createBucket, operation: 'UPSERT' }, 'operation:invalid_union'],
+    ['a typeName not of the Org::Service::Type shape', { ...createBucket, typeName: 'AWS::S3' }, 'typeName:invalid_format'],
+    ['a user ARN as role', { ...createBucket, roleArn: 'arn:aws:iam::123456789012:user/alice' }, 'roleArn:invalid_format'],
+    ['a role ARN with a short account', { ...createBucket, roleArn: 'arn:aws:iam::1234:role/x-role-name' }, 'roleArn:invalid_format'],
+    ['CREATE without desiredState', { ...createBucket, desiredState: undefined }, 'desiredState:invalid_type'],
+    ['a desiredState that is a string', { ...createBucket, desiredState: '{"BucketName":"x"}' }, 'desiredState:invalid_type'],
+    ['DELETE without identifier', { ...deleteLogGroup, identifier: undefined }, 'identifier:invalid_type'],
+    ['an identifier with a control character', { ...deleteLogGroup, identifier: 'a\u0000b' }, 'identifier:invalid_format'],
+    ['a requestId with spaces', { ...deleteLogGroup, requestId: 'my request' }, 'requestId:invalid_format'],
+    ['a requestId over 80 characters', { ...deleteLogGroup, requestId: 'r'.repeat(81) }, 'requestId:too_big'],
+    ['a typeVersionId with a slash', { ...deleteLogGroup, typeVersionId: '0000/1' }, 'typeVersionId:invalid_format'],
+    ['an unknown field', { ...deleteLogGroup, desiredstate: {} }, 'desiredstate:unrecognized_key'],
+    ['a field of another operation', { ...deleteLogGroup, desiredState: {} }, 'desiredState:unrecognized_key'],
+  ])('rejects %s', (_why, detail, expected) => {
+    expect(fieldsOf(detail)).toContain(expected);
+  });
+
+  it('rejects a desired state over the API limit of 262,144 characters', () => {
+    expect(fieldsOf({ ...createBucket, desiredState: { Blob: 'x'.repeat(262_144) } })).toContain('desiredState:custom');
+  });
+
+  it('accepts every RFC 6902 operation', () => {
+    const patchDocument = [
+      { op: 'add', path: '/Tags/-', value: { Key: 'a', Value: 'b' } },
+      { op: 'remove', path: '/Description' },
+      { op: 'replace', path: '/RetentionInDays', value: 30 },
+      { op: 'move', from: '/A', path: '/B' },
+      { op: 'copy', from: '/B', path: '/C' },
+      { op: 'test', path: '/C', value: null },
+      { op: 'add', path: '/a~1b/~0c', value: 1 },
+    ];
+    expect(fieldsOf({ ...updateLogGroup, patchDocument })).toEqual([]);
+  });
+});
