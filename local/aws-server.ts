@@ -35,6 +35,8 @@ export interface ApiCall {
   service: string;
   operation: string;
   input: Record<string, unknown>;
+  /** Virtual time of the call. */
+  at: Date;
   error?: string;
 }
 
@@ -99,7 +101,7 @@ export class AwsServer {
       res.writeHead(status, headers).end(serialise(body));
     };
     let input: Record<string, unknown> = {};
-    const call: ApiCall = { service: prefix, operation: operationName ?? '', input };
+    const call: ApiCall = { service: prefix, operation: operationName ?? '', input, at: this.clock.now() };
     try {
       input = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
       call.input = input;

@@ -31,9 +31,8 @@ Runs request events through Shepherd on the embedded local stack (no AWS account
 Exit status: 0 when every request got its terminal event, 1 otherwise, 2 on bad usage.`;
 
 /** `afterSeconds`: send it this many virtual seconds after the run starts (e.g. a cancel mid-operation). */
-type Submission = ({ kind: 'entry'; entry: PutEventsRequestEntry } | { kind: 'envelope'; envelope: EventEnvelope }) & {
-  afterSeconds: number;
-};
+type SubmissionBody = { kind: 'entry'; entry: PutEventsRequestEntry } | { kind: 'envelope'; envelope: EventEnvelope };
+type Submission = SubmissionBody & { afterSeconds: number };
 
 /** Reads an event file: one event or an array; PutEvents entries or full envelopes. */
 export function readEventFile(file: string, now: Date): Submission[] {
@@ -49,11 +48,11 @@ export function readEventFile(file: string, now: Date): Submission[] {
     if (!item || typeof item !== 'object') throw new Error(`${where}: an event must be a JSON object`);
     const { afterSeconds = 0, ...event } = item as Record<string, unknown> & { afterSeconds?: unknown };
     if (typeof afterSeconds !== 'number' || !(afterSeconds >= 0)) throw new Error(`${where}: afterSeconds must be a number of seconds ≥ 0`);
-    return { ...parseEvent(event, where, now), afterSeconds };
+    return { ...parseEvent(event, where, now), afterSeconds } as Submission;
   });
 }
 
-function parseEvent(item: Record<string, unknown>, where: string, now: Date): Omit<Submission, 'afterSeconds'> {
+function parseEvent(item: Record<string, unknown>, where: string, now: Date): SubmissionBody {
   if ('DetailType' in item || 'Source' in item) {
     if (typeof item.Source !== 'string' || typeof item.DetailType !== 'string') throw new Error(`${where}: a PutEvents entry needs Source and DetailType`);
     const detail = typeof item.Detail === 'string' ? item.Detail : JSON.stringify(item.Detail ?? {});
