@@ -12,7 +12,6 @@ import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { SHEPHERD_SOURCE } from '../shared/contracts/events';
 import { configFromEnv } from '../shared/runtime/config';
 import type { LambdaHandler } from '../shared/runtime/lambda';
@@ -23,6 +22,7 @@ import { CloudControlEmulator } from './emulators/cloud-control';
 import { EventBridgeEmulator, type EventEnvelope } from './emulators/event-bridge';
 import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
 import { loadInterpreter } from './interpreter';
+import { lambdaContext } from './lambda-context';
 import { matchesPattern } from './pattern-matcher';
 import { loadServiceModel, type FunctionModel, type ServiceModel } from './serverless-config';
 import { parseWorld, type World, type WorldInput } from './world';
@@ -228,20 +228,7 @@ export class LocalStack {
         throw Object.assign(new Error('Request must be smaller than 6291456 bytes'), { name: 'Lambda.RequestTooLargeException' });
       }
       const fn = this.model.functions[fnKey]!;
-      const context = {
-        functionName: fn.name,
-        functionVersion: '$LATEST',
-        invokedFunctionArn: fn.arn,
-        memoryLimitInMB: '256',
-        awsRequestId: crypto.randomUUID(),
-        logGroupName: `/aws/lambda/${fn.name}`,
-        logStreamName: 'local',
-        callbackWaitsForEmptyEventLoop: true,
-        getRemainingTimeInMillis: () => 30_000,
-        done: () => undefined,
-        fail: () => undefined,
-        succeed: () => undefined,
-      } satisfies Context;
+      const context = lambdaContext(fn.name, fn.arn);
       try {
         const result = await this.handlerFor(fnKey)(JSON.parse(body), context);
         return result === undefined ? null : JSON.parse(JSON.stringify(result));

@@ -2,7 +2,7 @@ import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
+import { lambdaContext as buildLambdaContext } from '../../local/lambda-context';
 import type { Ports } from '../../shared/runtime/ports';
 
 export const NOW = new Date('2026-11-25T09:00:00.000Z');
@@ -25,20 +25,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
   };
 }
 
-export const lambdaContext = {
-  functionName: 'test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
-  memoryLimitInMB: '256',
-  awsRequestId: 'aws-request-id',
-  logGroupName: '/aws/lambda/test',
-  logStreamName: 'test',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+export const lambdaContext = buildLambdaContext('test', 'arn:aws:lambda:us-east-1:123456789012:function:test');
 
 /** An EventBridge envelope as a rule target receives it. */
 export function envelope(detailType: string, detail: unknown, id = '11111111-2222-3333-4444-555555555555') {
