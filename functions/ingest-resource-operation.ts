@@ -1,6 +1,9 @@
-import { defineHandler } from '../shared/runtime/lambda';
-import { ingestResourceOperationRequest } from '../shared/resource-operation/ingest';
+import { contracts } from '../shared/contracts/events';
 import type { IncomingEvent } from '../shared/events/reject';
+import { defineHandler } from '../shared/runtime/lambda';
+import { ingestRequest } from '../shared/workflow/ingest';
 
 /** Rule target for `Resource Operation Requested`: validate, then start the execution by request id. */
-export const { handler, build } = defineHandler((event: IncomingEvent, ports) => ingestResourceOperationRequest(event, ports));
+export const { handler, build } = defineHandler((event: IncomingEvent, ports) =>
+  ingestRequest(contracts.resourceOperationRequested, event, ports),
+);

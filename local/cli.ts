@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { contracts, SHEPHERD_SOURCE } from '../shared/contracts/events';
+import { contracts, SHEPHERD_SOURCE, TERMINAL_DETAIL_TYPES } from '../shared/contracts/events';
 import type { EventEnvelope } from './emulators/event-bridge';
 import { eventTime } from './emulators/event-bridge';
 import { LocalStack, type StackEvent } from './stack';
@@ -81,7 +81,6 @@ function parseEvent(item: Record<string, unknown>, where: string, now: Date): Su
   };
 }
 
-const TERMINAL_TYPES = new Set<string>([contracts.resourceOperationCompleted.detailType, contracts.requestRejected.detailType]);
 
 function requestIdOf(envelope: EventEnvelope): string {
   const detail = envelope.detail as { requestId?: unknown };
@@ -107,6 +106,17 @@ function describeEvent(envelope: EventEnvelope): string {
     case contracts.requestRejected.detailType: {
       const fields = (d.errors ?? []).map((e: { field: string; message: string }) => `${e.field || '(detail)'} ${e.message}`).join('; ');
       return `${envelope['detail-type']}  ${d.requestId ?? d.eventId}  ${d.reason}${fields ? ` — ${fields}` : ''}`;
+    }
+    case contracts.portfolioShareAccountFailed.detailType:
+      return `${envelope['detail-type']}  ${d.requestId}  ${d.accountId}  ${d.error}${d.message ? `: ${d.message}` : ''}`;
+    case contracts.portfolioShareCompleted.detailType: {
+      const target = d.target?.accountId ?? `${d.target?.organizationNode?.type} ${d.target?.organizationNode?.value}`;
+      const why = d.errorCode && d.status !== 'PARTIALLY_SUCCEEDED' ? ` ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
+      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.operation} ${d.portfolioId} → ${target}  (${d.successfulAccounts} ok, ${d.failedAccounts} failed, polls ${d.polls})${why}`;
+    }
+    case contracts.organizationsAccessChanged.detailType: {
+      const why = d.errorCode ? ` ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
+      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.enable ? 'enable' : 'disable'} → ${d.accessStatus ?? '?'}  (polls ${d.polls})${why}`;
     }
     default:
       return `${envelope['detail-type']}  ${JSON.stringify(d)}`;
@@ -169,7 +179,7 @@ export async function run(argv: string[], out = process.stdout, err = process.st
       case 'event': {
         const { envelope } = event;
         if (envelope.source !== SHEPHERD_SOURCE) return;
-        if (TERMINAL_TYPES.has(envelope['detail-type'])) terminal.set(requestIdOf(envelope), envelope);
+        if (TERMINAL_DETAIL_TYPES.has(envelope['detail-type'])) terminal.set(requestIdOf(envelope), envelope);
         out.write(args.values.json ? `${JSON.stringify(envelope)}\n` : `${describeEvent(envelope)}\n`);
         break;
       }

@@ -10,6 +10,7 @@
 import { Console } from 'node:console';
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SHEPHERD_SOURCE } from '../shared/contracts/events';
@@ -20,6 +21,7 @@ import { AwsServer } from './aws-server';
 import { VirtualClock } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
 import { EventBridgeEmulator, type EventEnvelope } from './emulators/event-bridge';
+import { ServiceCatalogEmulator } from './emulators/service-catalog';
 import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
 import { loadInterpreter } from './interpreter';
 import { lambdaContext } from './lambda-context';
@@ -74,12 +76,13 @@ export class LocalStack {
   readonly server: AwsServer;
   readonly cloudControl: CloudControlEmulator;
   readonly eventBridge: EventBridgeEmulator;
+  readonly serviceCatalog: ServiceCatalogEmulator;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly deadLetters: DeadLetter[] = [];
   readonly invocations = new Map<string, number>();
   private readonly listeners: Array<(event: StackEvent) => void> = [];
   private readonly handlers = new Map<string, LambdaHandler<unknown, unknown>>();
-  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; sfn: SFNClient };
+  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; sfn: SFNClient };
   private readonly random: () => number;
   private readonly logger: Logger;
 
@@ -97,6 +100,7 @@ export class LocalStack {
     const where = { region: model.region, accountId: model.accountId };
     this.cloudControl = new CloudControlEmulator(world, clock, this.random);
     this.eventBridge = new EventBridgeEmulator(world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName));
+    this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed);
     this.stepFunctions = new StepFunctionsEmulator(loadInterpreter(clock), clock, {
       onStateEntered: (execution, stateName, stateType) =>
         this.emit({ type: 'state', execution, stateName, stateType, polls: pollsOf(execution) }),
@@ -105,6 +109,7 @@ export class LocalStack {
     server.register('CloudApiService', this.cloudControl.operations());
     server.register('AWSEvents', this.eventBridge.operations());
     server.register('AWSStepFunctions', this.stepFunctions.operations());
+    server.register('AWS242ServiceCatalogService', this.serviceCatalog.operations());
 
     const clientConfig = {
       endpoint: url,
@@ -114,6 +119,7 @@ export class LocalStack {
     this.clients = {
       cloudControl: new CloudControlClient(clientConfig),
       eventBridge: new EventBridgeClient(clientConfig),
+      serviceCatalog: new ServiceCatalogClient(clientConfig),
       sfn: new SFNClient(clientConfig),
     };
     this.logger = new Logger({ serviceName: 'shepherd', logLevel: logLevel as never });
@@ -265,11 +271,16 @@ export class LocalStack {
   }
 }
 
-/** Polls so far, read from the operation state the execution last recorded. */
+/** Polls so far, read from the progress record (`operation`, `share`, `access`) the execution last wrote. */
 function pollsOf(execution: EmulatedExecution): number | undefined {
   for (let i = execution.history.length - 1; i >= 0; i--) {
     const output = (execution.history[i]!.stateExitedEventDetails as { output?: string } | undefined)?.output;
-    if (output) return (JSON.parse(output) as { operation?: { polls?: number } }).operation?.polls;
+    if (!output) continue;
+    const state = JSON.parse(output) as Record<string, { polls?: unknown } | undefined>;
+    for (const key of ['operation', 'share', 'access']) {
+      if (typeof state[key]?.polls === 'number') return state[key].polls;
+    }
+    return undefined;
   }
   return undefined;
 }

@@ -57,6 +57,58 @@ const apiFault = z.strictObject({
   times: z.number().int().positive(),
 });
 
+const accountIdString = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit account id');
+
+const organizationalUnit = z.strictObject({
+  id: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must look like ou-ab12-cd34ef56'),
+  /** Parent OU id; the root when absent. */
+  parent: z.string().optional(),
+  /** Member accounts: a list of ids, or a count (ids are generated). */
+  accounts: z.union([z.array(accountIdString), z.number().int().nonnegative()]).default([]),
+});
+
+const accountFailure = z.strictObject({
+  /** These accounts fail … */
+  accounts: z.array(accountIdString).optional(),
+  /** … or this share of the target's accounts (exactly round(rate × n), chosen by the seed). */
+  rate: z.number().min(0).max(1).optional(),
+  /** ShareErrors[].Error and Message. */
+  error: z.string().default('AccessDenied'),
+  message: z.string().default('The account is not reachable for portfolio sharing.'),
+});
+
+const serviceCatalog = z.strictObject({
+  /** GetAWSOrganizationsAccessStatus at the start. */
+  organizationsAccess: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
+  /** How long Enable/DisableAWSOrganizationsAccess stays UNDER_CHANGE. */
+  accessChangeSeconds: seconds.default(20),
+  organization: z
+    .strictObject({
+      id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must look like o-a1b2c3d4e5').default('o-exampleorg1'),
+      /** Accounts directly under the root (the management account is always one). */
+      accounts: z.array(accountIdString).default([]),
+      units: z.array(organizationalUnit).default([]),
+    })
+    .default({ id: 'o-exampleorg1', accounts: [], units: [] }),
+  /** Portfolio ids that exist in the management account. */
+  portfolios: z.array(z.string()).default([]),
+  shares: z
+    .strictObject({
+      /** Time an organization share action stays NOT_STARTED. */
+      startSeconds: seconds.default(2),
+      /** Time it takes at least … */
+      minSeconds: seconds.default(5),
+      /** … plus this per account in the target. */
+      secondsPerAccount: seconds.default(0.05),
+      /** Per-account errors (ShareErrors), first matching rule wins. */
+      accountFailures: z.array(accountFailure).default([]),
+      /** The first N organization share actions end in ERROR with this error. */
+      error: z.strictObject({ error: z.string(), message: z.string().optional(), times: z.number().int().positive().optional() }).optional(),
+    })
+    .default({ startSeconds: 2, minSeconds: 5, secondsPerAccount: 0.05, accountFailures: [] }),
+});
+export type ServiceCatalogWorld = z.infer<typeof serviceCatalog>;
+
 export const worldSchema = z.strictObject({
   clock: z
     .strictObject({
@@ -80,6 +132,8 @@ export const worldSchema = z.strictObject({
       failEntries: z.strictObject({ times: z.number().int().positive(), errorCode: z.string().default('InternalFailure') }).optional(),
     })
     .default({}),
+  /** Service Catalog: the organization, Organizations access, portfolios and how shares behave. */
+  serviceCatalog: serviceCatalog.default(() => serviceCatalog.parse({})),
   /** Exceptions injected at the API front door, before the emulated service runs. */
   faults: z.array(apiFault).default([]),
 });

@@ -86,3 +86,41 @@ export const desiredState = z
   .refine((state) => JSON.stringify(state).length <= MAX_DESIRED_STATE_LENGTH, {
     message: `must serialise to at most ${MAX_DESIRED_STATE_LENGTH} characters`,
   });
+
+// ---- Service Catalog (API reference: CreatePortfolioShare, UpdatePortfolioShare, DeletePortfolioShare) ----
+
+/** A 12-digit AWS account id (AccountId, `^[0-9]{12}$`). */
+export const accountId = z.string().regex(/^[0-9]{12}$/, { message: 'must be a 12-digit AWS account id' });
+
+/** A portfolio id as Service Catalog issues them: `port-` and 13 lowercase letters or digits. */
+export const portfolioId = z
+  .string()
+  .max(100)
+  .regex(/^port-[a-z0-9]{13}$/, { message: 'must be a portfolio id: "port-" followed by 13 lowercase letters or digits, e.g. port-2abcdext3y5fk' });
+
+export const acceptLanguage = z.enum(['en', 'jp', 'zh']);
+
+/** Organization node value shapes, per type (AWS Organizations id formats). */
+export const ORGANIZATION_NODE_VALUE = {
+  ORGANIZATION: { pattern: /^o-[a-z0-9]{10,32}$/, example: 'o-a1b2c3d4e5' },
+  ORGANIZATIONAL_UNIT: { pattern: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, example: 'ou-ab12-cd34ef56' },
+  ACCOUNT: { pattern: /^[0-9]{12}$/, example: '123456789012' },
+} as const;
+
+export const organizationNode = z
+  .strictObject({
+    type: z.enum(['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']),
+    value: z.string().max(100),
+  })
+  .superRefine((node, ctx) => {
+    const shape = ORGANIZATION_NODE_VALUE[node.type];
+    if (!shape.pattern.test(node.value)) {
+      ctx.addIssue({
+        code: 'invalid_format',
+        format: 'regex',
+        path: ['value'],
+        input: node.value,
+        message: `must be an ${node.type.toLowerCase().replace(/_/g, ' ')} id like ${shape.example} for type ${node.type}`,
+      });
+    }
+  });

@@ -85,10 +85,114 @@ export const requestRejectedDetail = z.object({
 });
 export type RequestRejected = z.infer<typeof requestRejectedDetail>;
 
+// ---- Portfolio shares and Organizations access (Service Catalog) ----
+
+/** A validation rule that spans fields; `params.rule` becomes the FieldError code. */
+function crossFieldIssue(ctx: z.RefinementCtx, path: string[], rule: string, message: string): void {
+  ctx.addIssue({ code: 'custom', path, message, params: { rule } });
+}
+
+const shareTarget = {
+  portfolioId: c.portfolioId,
+  accountId: c.accountId.optional().describe('Share with this account; exactly one of accountId or organizationNode.'),
+  organizationNode: c.organizationNode.optional().describe('Share with an organization, OU or member account (needs Organizations access).'),
+  acceptLanguage: c.acceptLanguage.optional(),
+  requestId: requestIdField,
+};
+const shareFlags = {
+  shareTagOptions: z.boolean().optional(),
+  sharePrincipals: z.boolean().optional().describe('Organization and OU shares only.'),
+};
+
+export const portfolioShareRequestedDetail = z
+  .discriminatedUnion('operation', [
+    z.strictObject({ operation: z.literal('CREATE'), ...shareTarget, ...shareFlags }),
+    z.strictObject({ operation: z.literal('UPDATE'), ...shareTarget, ...shareFlags }),
+    z.strictObject({ operation: z.literal('DELETE'), ...shareTarget }),
+  ])
+  .superRefine((request, ctx) => {
+    if ((request.accountId === undefined) === (request.organizationNode === undefined)) {
+      crossFieldIssue(ctx, ['accountId'], 'exactly_one_target', 'give exactly one of accountId or organizationNode');
+    }
+    if (request.operation === 'UPDATE' && request.shareTagOptions === undefined && request.sharePrincipals === undefined) {
+      crossFieldIssue(ctx, ['shareTagOptions'], 'flag_required', 'UPDATE needs shareTagOptions or sharePrincipals (or both)');
+    }
+    const sharesWithOrgUnit = request.organizationNode && request.organizationNode.type !== 'ACCOUNT';
+    if (request.operation !== 'DELETE' && request.sharePrincipals !== undefined && !sharesWithOrgUnit) {
+      crossFieldIssue(ctx, ['sharePrincipals'], 'org_share_only', 'principal sharing applies only to ORGANIZATION and ORGANIZATIONAL_UNIT shares');
+    }
+  });
+export type PortfolioShareRequest = z.infer<typeof portfolioShareRequestedDetail>;
+
+export const shareStatus = z.enum(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'TIMED_OUT']);
+export type ShareStatus = z.infer<typeof shareStatus>;
+
+const shareTargetOut = z.object({ accountId: z.string().optional(), organizationNode: z.object({ type: z.string(), value: z.string() }).optional() });
+
+export const portfolioShareAccountFailedDetail = z.object({
+  requestId: c.requestId,
+  operation: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+  portfolioId: z.string(),
+  target: shareTargetOut,
+  shareToken: z.string(),
+  accountId: z.string(),
+  error: z.string().describe('ShareErrors[].Error, the error type Service Catalog reported for the account'),
+  message: z.string().optional(),
+});
+export type PortfolioShareAccountFailed = z.infer<typeof portfolioShareAccountFailedDetail>;
+
+export const failuresByError = z.array(
+  z.object({ error: z.string(), accounts: z.int().nonnegative(), message: z.string().optional() }),
+);
+
+export const portfolioShareCompletedDetail = z.object({
+  requestId: c.requestId,
+  operation: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+  portfolioId: z.string(),
+  target: shareTargetOut,
+  shareToken: z.string().optional(),
+  status: shareStatus,
+  errorCode: z.string().optional(),
+  statusMessage: z.string().optional(),
+  successfulAccounts: z.int().nonnegative(),
+  failedAccounts: z.int().nonnegative(),
+  failuresByError,
+  /** Failed-account events EventBridge kept refusing (also in the dead-letter record); 0 normally. */
+  accountEventsNotDelivered: z.int().nonnegative(),
+  requestedAt: timestamp,
+  startedAt: timestamp.optional(),
+  completedAt: timestamp,
+  polls: z.int().nonnegative(),
+  attempts: z.int().nonnegative(),
+});
+export type PortfolioShareCompleted = z.infer<typeof portfolioShareCompletedDetail>;
+
+export const organizationsAccessChangeRequestedDetail = z.strictObject({
+  enable: z.boolean().describe('true: EnableAWSOrganizationsAccess; false: DisableAWSOrganizationsAccess'),
+  requestId: requestIdField,
+});
+export type OrganizationsAccessChangeRequest = z.infer<typeof organizationsAccessChangeRequestedDetail>;
+
+export const organizationsAccessChangedDetail = z.object({
+  requestId: c.requestId,
+  enable: z.boolean(),
+  accessStatus: z.string().optional().describe('GetAWSOrganizationsAccessStatus as last seen: ENABLED, DISABLED or UNDER_CHANGE'),
+  status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT']),
+  errorCode: z.string().optional(),
+  statusMessage: z.string().optional(),
+  requestedAt: timestamp,
+  startedAt: timestamp.optional(),
+  completedAt: timestamp,
+  polls: z.int().nonnegative(),
+});
+export type OrganizationsAccessChanged = z.infer<typeof organizationsAccessChangedDetail>;
+
 export interface EventContract<S extends z.ZodType = z.ZodType> {
   detailType: string;
   /** `request`: published by users, matched by a rule. `emitted`: published by Shepherd. */
   direction: 'request' | 'emitted';
+  /** Emitted once per request, last: the event that says a request has ended. */
+  terminal?: boolean;
   detail: S;
 }
 
@@ -106,16 +210,52 @@ export const contracts = {
   resourceOperationCompleted: {
     detailType: 'Resource Operation Completed',
     direction: 'emitted',
+    terminal: true,
     detail: resourceOperationCompletedDetail,
+  },
+  portfolioShareRequested: {
+    detailType: 'Portfolio Share Requested',
+    direction: 'request',
+    detail: portfolioShareRequestedDetail,
+  },
+  portfolioShareAccountFailed: {
+    detailType: 'Portfolio Share Account Failed',
+    direction: 'emitted',
+    detail: portfolioShareAccountFailedDetail,
+  },
+  portfolioShareCompleted: {
+    detailType: 'Portfolio Share Completed',
+    direction: 'emitted',
+    terminal: true,
+    detail: portfolioShareCompletedDetail,
+  },
+  organizationsAccessChangeRequested: {
+    detailType: 'Organizations Access Change Requested',
+    direction: 'request',
+    detail: organizationsAccessChangeRequestedDetail,
+  },
+  organizationsAccessChanged: {
+    detailType: 'Organizations Access Changed',
+    direction: 'emitted',
+    terminal: true,
+    detail: organizationsAccessChangedDetail,
   },
   requestRejected: {
     detailType: 'Request Rejected',
     direction: 'emitted',
+    terminal: true,
     detail: requestRejectedDetail,
   },
 } as const satisfies Record<string, EventContract>;
 
 export type ContractName = keyof typeof contracts;
+
+/** Detail-types of the events that end a request (exactly one per request). */
+export const TERMINAL_DETAIL_TYPES: ReadonlySet<string> = new Set(
+  Object.values(contracts as Record<string, EventContract>)
+    .filter((c) => c.terminal)
+    .map((c) => c.detailType),
+);
 
 /** The EventBridge pattern that routes a request contract to its function. */
 export function requestRulePattern(contract: EventContract): Record<string, unknown> {

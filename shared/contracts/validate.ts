@@ -25,7 +25,9 @@ export function validateDetail<S extends z.ZodType>(schema: S, detail: unknown):
       }
       continue;
     }
-    errors.push({ field: fieldPath(issue.path), code: issue.code, message: issue.message });
+    // Cross-field rules carry their own name (contracts' crossFieldIssue); the rest use zod's code.
+    const rule = issue.code === 'custom' ? (issue.params as { rule?: string } | undefined)?.rule : undefined;
+    errors.push({ field: fieldPath(issue.path), code: rule ?? issue.code, message: issue.message });
   }
   return { ok: false, errors };
 }

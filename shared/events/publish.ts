@@ -58,6 +58,11 @@ export interface PublishResult {
   putEventsCalls: number;
 }
 
+export interface PartialPublishResult extends PublishResult {
+  /** Events EventBridge kept refusing after every retry: their positions and the last reason. */
+  undelivered: Array<{ index: number; reason: string }>;
+}
+
 /**
  * Publishes Shepherd's events on its bus. PutEvents answers 200 even when
  * some entries fail, so each failed entry (and only those: resending the
@@ -66,6 +71,20 @@ export interface PublishResult {
  * the workflow retries and, failing that, reports: never a silent drop.
  */
 export async function publishEvents(events: OutgoingEvent[], ports: Ports): Promise<PublishResult> {
+  const { undelivered, ...result } = await publishEachEvent(events, ports);
+  if (undelivered.length > 0) {
+    const reasons = undelivered.map((u) => `${events[u.index]!.detailType}: ${u.reason}`);
+    throw new EventsNotDelivered(`${undelivered.length} event(s) not accepted after ${MAX_PUT_ATTEMPTS} attempts: ${reasons.join('; ')}`);
+  }
+  return result;
+}
+
+/**
+ * Like publishEvents, but reports which events EventBridge kept refusing
+ * instead of throwing, so a caller publishing many (the failed-account
+ * fan-out) resends exactly those later and never duplicates the rest.
+ */
+export async function publishEachEvent(events: OutgoingEvent[], ports: Ports): Promise<PartialPublishResult> {
   const entries: PutEventsRequestEntry[] = events.map((event) => ({
     EventBusName: ports.config.eventBusName,
     Source: SHEPHERD_SOURCE,
@@ -75,6 +94,7 @@ export async function publishEvents(events: OutgoingEvent[], ports: Ports): Prom
     Time: ports.clock.now(),
   }));
   const eventIds: string[] = new Array(entries.length);
+  const undelivered: PartialPublishResult['undelivered'] = [];
   let putEventsCalls = 0;
   let offset = 0;
   for (const batch of batchEntries(entries)) {
@@ -82,8 +102,8 @@ export async function publishEvents(events: OutgoingEvent[], ports: Ports): Prom
     offset += batch.length;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > MAX_PUT_ATTEMPTS) {
-        const reasons = pending.map((p) => `${p.entry.DetailType}: ${p.error ?? 'unknown'}`);
-        throw new EventsNotDelivered(`${pending.length} event(s) not accepted after ${MAX_PUT_ATTEMPTS} attempts: ${reasons.join('; ')}`);
+        undelivered.push(...pending.map((p) => ({ index: p.index, reason: p.error ?? 'unknown' })));
+        break;
       }
       if (attempt > 1) await ports.sleep(backoffMs(attempt - 1, ports.random));
       putEventsCalls++;
@@ -113,7 +133,7 @@ export async function publishEvents(events: OutgoingEvent[], ports: Ports): Prom
       pending = stillFailing;
     }
   }
-  return { eventIds, putEventsCalls };
+  return { eventIds, putEventsCalls, undelivered };
 }
 
 /** Full-jitter exponential backoff: 100 ms, 200 ms, 400 ms … capped at 2 s, randomised down. */

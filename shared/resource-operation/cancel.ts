@@ -6,7 +6,7 @@ import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/r
 import { required } from '../runtime/config';
 import { asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
-import { executionArnFor } from './ingest';
+import { executionArnFor } from '../workflow/ingest';
 import type { WorkflowState } from './model';
 
 export type CancelResult =

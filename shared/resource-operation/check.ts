@@ -2,7 +2,8 @@ import { GetResourceRequestStatusCommand } from '@aws-sdk/client-cloudcontrol';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import type { OperationState } from './model';
-import { observe, truncate } from './progress';
+import { truncate } from '../workflow/failure';
+import { observe } from './progress';
 
 export interface CheckInput {
   requestId: string;

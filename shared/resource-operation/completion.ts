@@ -2,20 +2,9 @@ import { contracts, type OperationStatus, type ResourceOperationCompleted } from
 import { publishEvents } from '../events/publish';
 import { toTimestamp } from '../runtime/clock';
 import type { Ports } from '../runtime/ports';
-import type { CaughtFailure, CompletionResult, WorkflowState } from './model';
-import { failedHook, truncate } from './progress';
-
-/** A Lambda error's Cause is JSON ({errorType, errorMessage, trace}); other causes are text. */
-export function failureMessage(failure: CaughtFailure): string | undefined {
-  if (!failure.Cause) return undefined;
-  try {
-    const parsed = JSON.parse(failure.Cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return truncate(parsed.errorMessage);
-  } catch {
-    // not JSON: the cause is the message
-  }
-  return truncate(failure.Cause);
-}
+import { failureMessage } from '../workflow/failure';
+import type { CompletionResult, WorkflowState } from './model';
+import { failedHook } from './progress';
 
 const STATUS_BY_OUTCOME: Record<string, OperationStatus> = {
   SUCCEEDED: 'SUCCEEDED',

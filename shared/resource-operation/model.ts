@@ -5,20 +5,11 @@
  * `failure`; the emit Lambda writes `completion`.
  */
 import type { HookInvocation, OperationStatus, ResourceOperationRequest } from '../contracts/events';
+import type { CaughtFailure } from '../workflow/failure';
+import type { RequestBody, WorkflowInput as GenericInput } from '../workflow/ingest';
 
-/** The request as validated, without the requestId (it lives beside it). */
-export type ResourceOperationBody = ResourceOperationRequest extends infer R
-  ? R extends unknown
-    ? Omit<R, 'requestId'>
-    : never
-  : never;
-
-export interface WorkflowInput {
-  requestId: string;
-  eventId: string;
-  requestedAt: string;
-  request: ResourceOperationBody;
-}
+export type ResourceOperationBody = RequestBody<ResourceOperationRequest>;
+export type WorkflowInput = GenericInput<ResourceOperationBody>;
 
 /**
  * What the workflow does next, read by the `Is The Operation Finished?`
@@ -43,12 +34,6 @@ export interface OperationState {
   outcome: Outcome;
   /** RFC 3339: when the Wait state lets the next step run. */
   nextCheckAt?: string;
-}
-
-/** What a Catch stores: the ASL error name and its cause. */
-export interface CaughtFailure {
-  Error: string;
-  Cause?: string;
 }
 
 export interface WorkflowState extends WorkflowInput {

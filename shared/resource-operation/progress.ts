@@ -2,15 +2,10 @@ import type { HookProgressEvent, ProgressEvent } from '@aws-sdk/client-cloudcont
 import type { HookInvocation } from '../contracts/events';
 import { toTimestamp, addSeconds } from '../runtime/clock';
 import { nextCheckAt } from '../polling';
+import { truncate } from '../workflow/failure';
 import type { OperationState, Outcome } from './model';
 import { RESOURCE_POLL_POLICY, TRANSIENT_ERROR_CODES, resubmitDelaySeconds } from './policy';
 
-/** Service messages can be long and are not ours to vouch for: keep events small. */
-const MAX_MESSAGE_LENGTH = 1024;
-export function truncate(message: string | undefined): string | undefined {
-  if (message === undefined) return undefined;
-  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
-}
 
 export function toHooks(events: HookProgressEvent[] | undefined): HookInvocation[] {
   return (events ?? []).map((hook) => ({

@@ -8,7 +8,8 @@ import { addSeconds, toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import type { OperationState, WorkflowState } from './model';
-import { observe, truncate } from './progress';
+import { truncate } from '../workflow/failure';
+import { observe } from './progress';
 import { clientToken } from './tokens';
 
 /** Sends the request's Cloud Control call and returns the ProgressEvent it answers with. */

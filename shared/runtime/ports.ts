@@ -1,5 +1,6 @@
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { systemClock, type Clock } from './clock';
@@ -13,6 +14,7 @@ import { configFromEnv, type Config } from './config';
 export interface Ports {
   cloudControl: CloudControlClient;
   eventBridge: EventBridgeClient;
+  serviceCatalog: ServiceCatalogClient;
   sfn: SFNClient;
   clock: Clock;
   /** Uniform in [0, 1): jitter. */
@@ -29,6 +31,7 @@ export function productionPorts(env: NodeJS.ProcessEnv = process.env): Ports {
   return {
     cloudControl: new CloudControlClient({}),
     eventBridge: new EventBridgeClient({}),
+    serviceCatalog: new ServiceCatalogClient({}),
     sfn: new SFNClient({}),
     clock: systemClock,
     random: Math.random,

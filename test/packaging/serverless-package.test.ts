@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contracts, requestRulePattern } from '../../shared/contracts/events';
+import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
+import { loadServiceModel } from '../../local/serverless-config';
 
 const root = join(__dirname, '..', '..');
 let template: { Resources: Record<string, { Type: string; Properties: any }> };
@@ -46,30 +47,36 @@ function actionsOf(key: string): string[] {
 
 describe('serverless package', () => {
   it('bundles one artifact per function', () => {
-    for (const key of ['ingestResourceOperation', 'cancelResourceOperation', 'startResourceOperation', 'checkResourceOperation', 'emitResourceOperationCompleted']) {
-      expect(artifacts).toContain(`${key}.zip`);
-    }
+    const functionKeys = Object.keys(loadServiceModel(root).functions);
+    expect(functionKeys).toHaveLength(14);
+    for (const key of functionKeys) expect(artifacts).toContain(`${key}.zip`);
   });
 
   it('runs every function on nodejs22.x', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
-  it('deploys the workflow from workflows/ with Task ARNs substituted', () => {
-    const [[, machine]] = ofType('AWS::StepFunctions::StateMachine') as [[string, any]];
-    const definition = machine.Properties.DefinitionString['Fn::Sub'];
-    const [text, vars] = definition as [string, Record<string, unknown>];
+  it.each([
+    ['ResourceOperationStateMachine', 'resource-operation', 'Submit To Cloud Control', 'StartResourceOperationLambdaFunction'],
+    ['PortfolioShareStateMachine', 'portfolio-share', 'Announce Failed Accounts', 'AnnounceShareFailuresLambdaFunction'],
+    ['OrganizationsAccessStateMachine', 'organizations-access', 'Request Access Change', 'RequestOrganizationsAccessChangeLambdaFunction'],
+  ])('deploys %s from workflows/%s.asl.json with Task ARNs substituted', (logicalId, file, taskState, functionId) => {
+    const machine = template.Resources[logicalId]!;
+    expect(machine.Type).toBe('AWS::StepFunctions::StateMachine');
+    const [text, vars] = machine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, unknown>];
     const asl = JSON.parse(text);
-    const local = JSON.parse(readFileSync(join(root, 'workflows/resource-operation.asl.json'), 'utf8'));
+    const local = JSON.parse(readFileSync(join(root, `workflows/${file}.asl.json`), 'utf8'));
     expect(Object.keys(asl.States)).toEqual(Object.keys(local.States));
-    expect(asl.States['Submit To Cloud Control'].Resource).toMatch(/^\$\{\w+\}$/);
-    expect(Object.values(vars)).toContainEqual({ 'Fn::GetAtt': ['StartResourceOperationLambdaFunction', 'Arn'] });
+    expect(asl.TimeoutSeconds).toBe(local.TimeoutSeconds);
+    expect(asl.States[taskState].Resource).toMatch(/^\$\{\w+\}$/);
+    expect(Object.values(vars)).toContainEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
     expect(machine.Properties.LoggingConfiguration.IncludeExecutionData).toBe(false);
   });
 
   it('routes request events from the bus with a retry policy and a dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-    const requests = [contracts.resourceOperationRequested, contracts.resourceOperationCancelRequested];
+    const requests = Object.values(contracts as Record<string, EventContract>).filter((c) => c.direction === 'request');
+    expect(rules).toHaveLength(requests.length);
     expect(rules.map((r) => r.EventPattern)).toEqual(expect.arrayContaining(requests.map((c) => requestRulePattern(c))));
     for (const rule of rules) {
       expect(rule.EventBusName).toEqual({ Ref: 'Bus' });
@@ -88,8 +95,34 @@ describe('serverless package', () => {
     ]);
     expect(actionsOf('checkResourceOperation')).toEqual(['cloudformation:GetResourceRequestStatus']);
     expect(actionsOf('emitResourceOperationCompleted')).toEqual(['events:PutEvents']);
-    const roles = new Set(ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]));
-    expect(roles.size).toBe(5);
+
+    expect(actionsOf('ingestPortfolioShare')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('startPortfolioShare')).toEqual([
+      'servicecatalog:CreatePortfolioShare', 'servicecatalog:DeletePortfolioShare', 'servicecatalog:GetAWSOrganizationsAccessStatus', 'servicecatalog:UpdatePortfolioShare',
+    ]);
+    expect(actionsOf('checkPortfolioShare')).toEqual(['servicecatalog:DescribePortfolioShareStatus']);
+    expect(actionsOf('announceShareFailures')).toEqual(['events:PutEvents', 'servicecatalog:DescribePortfolioShareStatus']);
+    expect(actionsOf('emitPortfolioShareCompleted')).toEqual(['events:PutEvents']);
+
+    expect(actionsOf('ingestOrganizationsAccessChange')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('requestOrganizationsAccessChange')).toEqual([
+      'organizations:DisableAWSServiceAccess', 'organizations:EnableAWSServiceAccess', 'servicecatalog:DisableAWSOrganizationsAccess', 'servicecatalog:EnableAWSOrganizationsAccess',
+    ]);
+    expect(actionsOf('checkOrganizationsAccess')).toEqual(['servicecatalog:GetAWSOrganizationsAccessStatus']);
+    expect(actionsOf('emitOrganizationsAccessChanged')).toEqual(['events:PutEvents']);
+
+    const functions = ofType('AWS::Lambda::Function');
+    const roles = new Set(functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]));
+    expect(roles.size).toBe(functions.length);
+  });
+
+  it('lets the share functions act only on portfolios, and Organizations service access only for Service Catalog', () => {
+    const statementsOf = (key: string) =>
+      template.Resources[functionNamed(key).Properties.Role['Fn::GetAtt'][0]]!.Properties.Policies[0].PolicyDocument.Statement as any[];
+    const shareStatement = statementsOf('startPortfolioShare').find((s) => [s.Action].flat().includes('servicecatalog:CreatePortfolioShare'));
+    expect(JSON.stringify(shareStatement.Resource)).toContain(':catalog:${AWS::Region}:${AWS::AccountId}:portfolio/*');
+    const orgStatement = statementsOf('requestOrganizationsAccessChange').find((s) => [s.Action].flat().includes('organizations:EnableAWSServiceAccess'));
+    expect(orgStatement.Condition).toEqual({ StringEquals: { 'organizations:ServicePrincipal': 'servicecatalog.amazonaws.com' } });
   });
 
   it('grants no wildcard action, and iam:PassRole only for Cloud Control on the configured roles', () => {

@@ -1,5 +1,6 @@
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { lambdaContext as buildLambdaContext } from '../../local/lambda-context';
@@ -15,6 +16,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
   return {
     cloudControl: new CloudControlClient({ region, credentials }),
     eventBridge: new EventBridgeClient({ region, credentials }),
+    serviceCatalog: new ServiceCatalogClient({ region, credentials }),
     sfn: new SFNClient({ region, credentials }),
     clock: { now: () => NOW },
     random: () => 0.5,

@@ -1,0 +1,6 @@
+import { defineHandler } from '../shared/runtime/lambda';
+import type { ShareWorkflowState } from '../shared/portfolio-share/model';
+import { startPortfolioShare } from '../shared/portfolio-share/start';
+
+/** Task `Start Portfolio Share`: Create/Update/DeletePortfolioShare (after checking Organizations access for node shares). */
+export const { handler, build } = defineHandler((state: ShareWorkflowState, ports) => startPortfolioShare(state, ports));

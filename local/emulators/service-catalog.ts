@@ -1,0 +1,392 @@
+/**
+ * Emulated AWS Service Catalog: portfolio shares and Organizations access.
+ *
+ * The organization (root, OUs, accounts) and the portfolios come from the
+ * world file. A share to an account answers at once; a share to an
+ * organization node returns a PortfolioShareToken and runs NOT_STARTED →
+ * IN_PROGRESS → COMPLETED | COMPLETED_WITH_ERRORS | ERROR over a time that
+ * grows with the accounts it reaches, with per-account errors chosen by the
+ * world. The service's rules hold: one share action per portfolio at a time
+ * (InvalidStateException), no organization shares unless Organizations
+ * access is ENABLED, Enable/Disable pass through UNDER_CHANGE, and
+ * ListOrganizationPortfolioAccess shows what the finished shares did.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../shared/runtime/clock';
+import { AwsError, type ServiceOperations } from '../aws-server';
+import type { ServiceCatalogWorld, World } from '../world';
+
+type NodeType = 'ORGANIZATION' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
+type ShareStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'ERROR';
+type AccessStatus = 'ENABLED' | 'UNDER_CHANGE' | 'DISABLED';
+type ShareOperation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+interface Node {
+  type: NodeType;
+  value: string;
+}
+
+interface ShareFlags {
+  shareTagOptions: boolean;
+  sharePrincipals: boolean;
+}
+
+export interface ShareAction {
+  token: string;
+  portfolioId: string;
+  operation: ShareOperation;
+  node: Node;
+  accounts: string[];
+  startsAt: number;
+  completesAt: number;
+  /** account → its ShareErrors entry. */
+  failures: Map<string, { error: string; message: string }>;
+  /** The whole action failed (Status ERROR). */
+  actionError?: { error: string; message: string };
+  flags?: Partial<ShareFlags>;
+  applied: boolean;
+}
+
+interface Portfolio {
+  id: string;
+  /** Account-to-account shares (AccountId). */
+  accountShares: Map<string, ShareFlags>;
+  /** Organization node shares, key `${type}:${value}`, once their create completed. */
+  nodeShares: Map<string, Node & ShareFlags>;
+}
+
+/** The management account: the one the local stack's handlers run as. */
+export const MANAGEMENT_ACCOUNT_ID = '000000000000';
+const ROOT_ID = 'r-root';
+const PAGE_SIZE_MAX = 100;
+
+const PATTERNS = {
+  PortfolioId: /^[a-zA-Z0-9_-]{1,100}$/,
+  AccountId: /^[0-9]{12}$/,
+  AcceptLanguage: /^(en|jp|zh)$/,
+};
+
+function validate(input: Record<string, unknown>, required: string[]): void {
+  const problems: string[] = [];
+  for (const field of required) {
+    if (input[field] === undefined || input[field] === null) problems.push(`${field} is required`);
+  }
+  for (const [field, pattern] of Object.entries(PATTERNS)) {
+    const value = input[field];
+    if (value !== undefined && (typeof value !== 'string' || !pattern.test(value))) {
+      problems.push(`${field} '${String(value).slice(0, 64)}' does not satisfy ${pattern.source}`);
+    }
+  }
+  const node = input.OrganizationNode as { Type?: unknown; Value?: unknown } | undefined;
+  if (node !== undefined && (!['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'].includes(String(node.Type)) || typeof node.Value !== 'string')) {
+    problems.push('OrganizationNode needs Type ORGANIZATION | ORGANIZATIONAL_UNIT | ACCOUNT and a Value');
+  }
+  if (problems.length) throw new AwsError('InvalidParametersException', problems.join('; '));
+}
+
+/** Deterministic ids for accounts a world gives as a count: 1 + OU number (4 digits) + serial (7 digits). */
+function generatedAccountId(unitIndex: number, serial: number): string {
+  return `1${String(unitIndex + 1).padStart(4, '0')}${String(serial).padStart(7, '0')}`;
+}
+
+export class ServiceCatalogEmulator {
+  readonly portfolios = new Map<string, Portfolio>();
+  readonly actions = new Map<string, ShareAction>();
+  private readonly config: ServiceCatalogWorld;
+  /** OU id → parent id (ROOT_ID for top level). */
+  private readonly parents = new Map<string, string>();
+  /** Node id (root or OU) → accounts directly in it. */
+  private readonly members = new Map<string, string[]>();
+  private readonly allAccounts = new Set<string>();
+  private access: { status: AccessStatus; target?: 'ENABLED' | 'DISABLED'; settlesAt?: number };
+  private actionErrorsUsed = 0;
+  private tokens = 0;
+
+  constructor(
+    world: World,
+    private readonly clock: Clock,
+    private readonly seed: number,
+  ) {
+    this.config = world.serviceCatalog;
+    this.access = { status: this.config.organizationsAccess };
+    const { organization } = this.config;
+    this.members.set(ROOT_ID, [MANAGEMENT_ACCOUNT_ID, ...organization.accounts]);
+    organization.units.forEach((unit, index) => {
+      this.parents.set(unit.id, unit.parent ?? ROOT_ID);
+      const accounts = typeof unit.accounts === 'number' ? Array.from({ length: unit.accounts }, (_, i) => generatedAccountId(index, i)) : unit.accounts;
+      this.members.set(unit.id, accounts);
+    });
+    for (const unit of organization.units) {
+      if (unit.parent && !this.parents.has(unit.parent)) throw new Error(`world: OU ${unit.id} has unknown parent ${unit.parent}`);
+    }
+    for (const accounts of this.members.values()) accounts.forEach((a) => this.allAccounts.add(a));
+    for (const id of this.config.portfolios) this.portfolios.set(id, { id, accountShares: new Map(), nodeShares: new Map() });
+  }
+
+  operations(): ServiceOperations {
+    const wrap =
+      <T>(fn: (input: Record<string, unknown>) => T) =>
+      (input: Record<string, unknown>) => {
+        this.applyFinishedActions();
+        return fn(input);
+      };
+    return {
+      CreatePortfolioShare: wrap((input) => this.share('CREATE', input)),
+      UpdatePortfolioShare: wrap((input) => this.share('UPDATE', input)),
+      DeletePortfolioShare: wrap((input) => this.share('DELETE', input)),
+      DescribePortfolioShareStatus: wrap((input) => this.describeShareStatus(input)),
+      ListOrganizationPortfolioAccess: wrap((input) => this.listOrganizationPortfolioAccess(input)),
+      EnableAWSOrganizationsAccess: wrap(() => this.changeAccess('ENABLED')),
+      DisableAWSOrganizationsAccess: wrap(() => this.changeAccess('DISABLED')),
+      GetAWSOrganizationsAccessStatus: wrap(() => ({ AccessStatus: this.accessStatus() })),
+    };
+  }
+
+  /** Accounts an organization node reaches: the organization, an OU and its descendants, or one account. */
+  accountsOf(node: Node): string[] {
+    switch (node.type) {
+      case 'ACCOUNT':
+        return this.allAccounts.has(node.value) ? [node.value] : [];
+      case 'ORGANIZATION':
+        return [...this.allAccounts].filter((a) => a !== MANAGEMENT_ACCOUNT_ID);
+      case 'ORGANIZATIONAL_UNIT': {
+        const units = [node.value];
+        for (let i = 0; i < units.length; i++) {
+          for (const [child, parent] of this.parents) if (parent === units[i]) units.push(child);
+        }
+        return units.flatMap((unit) => this.members.get(unit) ?? []);
+      }
+    }
+  }
+
+  private nodeExists(node: Node): boolean {
+    switch (node.type) {
+      case 'ORGANIZATION':
+        return node.value === this.config.organization.id;
+      case 'ORGANIZATIONAL_UNIT':
+        return this.parents.has(node.value);
+      case 'ACCOUNT':
+        return this.allAccounts.has(node.value);
+    }
+  }
+
+  accessStatus(): AccessStatus {
+    const now = this.clock.now().getTime();
+    if (this.access.status === 'UNDER_CHANGE' && this.access.settlesAt !== undefined && now >= this.access.settlesAt) {
+      this.access = { status: this.access.target! };
+    }
+    return this.access.status;
+  }
+
+  private changeAccess(target: 'ENABLED' | 'DISABLED'): Record<string, never> {
+    const status = this.accessStatus();
+    if (status === 'UNDER_CHANGE') throw new AwsError('InvalidStateException', 'AWS Organizations access is already being changed.');
+    if (status !== target) {
+      this.access = { status: 'UNDER_CHANGE', target, settlesAt: this.clock.now().getTime() + this.config.accessChangeSeconds * 1000 };
+    }
+    return {};
+  }
+
+  private portfolio(input: Record<string, unknown>): Portfolio {
+    const portfolio = this.portfolios.get(String(input.PortfolioId));
+    if (!portfolio) throw new AwsError('ResourceNotFoundException', `Portfolio ${String(input.PortfolioId)} not found.`);
+    return portfolio;
+  }
+
+  /** The action on this portfolio still running, if any: the service allows one at a time. */
+  private runningAction(portfolioId: string): ShareAction | undefined {
+    const now = this.clock.now().getTime();
+    for (const action of this.actions.values()) {
+      if (action.portfolioId === portfolioId && now < action.completesAt) return action;
+    }
+    return undefined;
+  }
+
+  private share(operation: ShareOperation, input: Record<string, unknown>) {
+    validate(input, ['PortfolioId']);
+    if ((input.AccountId === undefined) === (input.OrganizationNode === undefined)) {
+      throw new AwsError('InvalidParametersException', 'You must provide either AccountId or OrganizationNode, but not both.');
+    }
+    const portfolio = this.portfolio(input);
+    const flags = { shareTagOptions: input.ShareTagOptions as boolean | undefined, sharePrincipals: input.SharePrincipals as boolean | undefined };
+    if (operation === 'UPDATE' && flags.shareTagOptions === undefined && flags.sharePrincipals === undefined) {
+      throw new AwsError('InvalidParametersException', 'Provide ShareTagOptions or SharePrincipals to update.');
+    }
+    const running = this.runningAction(portfolio.id);
+    if (running) {
+      const sameTarget = running.operation === 'CREATE' && input.OrganizationNode && (input.OrganizationNode as { Value?: string }).Value === running.node.value;
+      throw new AwsError(
+        'InvalidStateException',
+        operation === 'UPDATE' && sameTarget
+          ? 'The portfolio share cannot be updated while its creation is IN_PROGRESS.'
+          : 'Cannot process more than one portfolio share action at the same time.',
+      );
+    }
+    if (typeof input.AccountId === 'string') return this.accountShare(operation, portfolio, input.AccountId, flags);
+
+    const raw = input.OrganizationNode as { Type: NodeType; Value: string };
+    const node: Node = { type: raw.Type, value: raw.Value };
+    if (this.accessStatus() !== 'ENABLED') {
+      throw new AwsError('OperationNotSupportedException', 'AWS Organizations access is not enabled: portfolios cannot be shared with organization nodes.');
+    }
+    if (!this.nodeExists(node)) throw new AwsError('InvalidParametersException', `Organization node ${node.type} ${node.value} was not found.`);
+    const key = `${node.type}:${node.value}`;
+    if (operation !== 'CREATE' && !portfolio.nodeShares.has(key)) {
+      throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with ${node.type} ${node.value}.`);
+    }
+    const action = this.startAction(operation, portfolio.id, node, flags);
+    return operation === 'UPDATE' ? { PortfolioShareToken: action.token, Status: 'NOT_STARTED' } : { PortfolioShareToken: action.token };
+  }
+
+  /** Account-to-account shares happen at once (Create/Delete return no token; Update returns a completed one). */
+  private accountShare(operation: ShareOperation, portfolio: Portfolio, accountId: string, flags: Partial<ShareFlags>) {
+    const existing = portfolio.accountShares.get(accountId);
+    switch (operation) {
+      case 'CREATE':
+        portfolio.accountShares.set(accountId, { shareTagOptions: flags.shareTagOptions ?? false, sharePrincipals: false });
+        return {};
+      case 'DELETE':
+        if (!existing) throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with account ${accountId}.`);
+        portfolio.accountShares.delete(accountId);
+        return {};
+      case 'UPDATE': {
+        if (!existing) throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with account ${accountId}.`);
+        portfolio.accountShares.set(accountId, { ...existing, shareTagOptions: flags.shareTagOptions ?? existing.shareTagOptions });
+        const now = this.clock.now().getTime();
+        const action: ShareAction = {
+          token: this.newToken(),
+          portfolioId: portfolio.id,
+          operation,
+          node: { type: 'ACCOUNT', value: accountId },
+          accounts: [accountId],
+          startsAt: now,
+          completesAt: now,
+          failures: new Map(),
+          applied: true,
+        };
+        this.actions.set(action.token, action);
+        return { PortfolioShareToken: action.token, Status: 'COMPLETED' };
+      }
+    }
+  }
+
+  private newToken(): string {
+    this.tokens++;
+    return `share-${createHash('sha256').update(`${this.seed}:${this.tokens}`).digest('hex').slice(0, 13)}`;
+  }
+
+  private startAction(operation: ShareOperation, portfolioId: string, node: Node, flags: Partial<ShareFlags>): ShareAction {
+    const { shares } = this.config;
+    const now = this.clock.now().getTime();
+    const accounts = this.accountsOf(node);
+    const seconds = shares.startSeconds + shares.minSeconds + shares.secondsPerAccount * accounts.length;
+    const action: ShareAction = {
+      token: this.newToken(),
+      portfolioId,
+      operation,
+      node,
+      accounts,
+      startsAt: now + shares.startSeconds * 1000,
+      completesAt: now + seconds * 1000,
+      failures: this.plannedFailures(accounts),
+      flags,
+      applied: false,
+    };
+    if (shares.error && (shares.error.times === undefined || this.actionErrorsUsed < shares.error.times)) {
+      this.actionErrorsUsed++;
+      action.actionError = { error: shares.error.error, message: shares.error.message ?? `The share action failed: ${shares.error.error}` };
+    }
+    this.actions.set(action.token, action);
+    return action;
+  }
+
+  /** Which of the target's accounts fail, by the world's rules; a rate picks exactly round(rate × n), stable for a seed. */
+  private plannedFailures(accounts: string[]): Map<string, { error: string; message: string }> {
+    const failures = new Map<string, { error: string; message: string }>();
+    const rank = (account: string) => createHash('sha1').update(`${this.seed}:${account}`).digest().readUInt32BE(0);
+    for (const rule of this.config.shares.accountFailures) {
+      const candidates = accounts.filter((a) => !failures.has(a));
+      let chosen: string[] = [];
+      if (rule.accounts) chosen = candidates.filter((a) => rule.accounts!.includes(a));
+      if (rule.rate !== undefined) {
+        const count = Math.round(rule.rate * accounts.length);
+        chosen = [...candidates].sort((a, b) => rank(a) - rank(b)).slice(0, count);
+      }
+      for (const account of chosen) failures.set(account, { error: rule.error, message: rule.message });
+    }
+    return failures;
+  }
+
+  private statusOf(action: ShareAction, now: number): ShareStatus {
+    if (now < action.startsAt) return 'NOT_STARTED';
+    if (now < action.completesAt) return 'IN_PROGRESS';
+    if (action.actionError) return 'ERROR';
+    return action.failures.size > 0 ? 'COMPLETED_WITH_ERRORS' : 'COMPLETED';
+  }
+
+  /** Finished actions change the portfolio's shares (what ListOrganizationPortfolioAccess shows). */
+  private applyFinishedActions(): void {
+    const now = this.clock.now().getTime();
+    for (const action of this.actions.values()) {
+      if (action.applied || now < action.completesAt) continue;
+      action.applied = true;
+      if (action.actionError) continue;
+      const portfolio = this.portfolios.get(action.portfolioId)!;
+      const key = `${action.node.type}:${action.node.value}`;
+      const current = portfolio.nodeShares.get(key) ?? { ...action.node, shareTagOptions: false, sharePrincipals: false };
+      if (action.operation === 'DELETE') portfolio.nodeShares.delete(key);
+      else {
+        portfolio.nodeShares.set(key, {
+          ...current,
+          shareTagOptions: action.flags?.shareTagOptions ?? current.shareTagOptions,
+          sharePrincipals: action.flags?.sharePrincipals ?? current.sharePrincipals,
+        });
+      }
+    }
+  }
+
+  private describeShareStatus(input: Record<string, unknown>) {
+    validate(input, ['PortfolioShareToken']);
+    const action = this.actions.get(String(input.PortfolioShareToken));
+    if (!action) throw new AwsError('ResourceNotFoundException', `Portfolio share ${String(input.PortfolioShareToken)} not found.`);
+    const now = this.clock.now().getTime();
+    const status = this.statusOf(action, now);
+    // Progress: accounts are processed in order over the action's time.
+    const span = Math.max(1, action.completesAt - action.startsAt);
+    const processed = status === 'NOT_STARTED' ? 0 : Math.min(action.accounts.length, Math.floor(((now - action.startsAt) / span) * action.accounts.length));
+    const done = status === 'IN_PROGRESS' ? action.accounts.slice(0, processed) : status === 'NOT_STARTED' ? [] : action.accounts;
+    const grouped = new Map<string, { Error: string; Message: string; Accounts: string[] }>();
+    const successful: string[] = [];
+    for (const account of status === 'ERROR' ? [] : done) {
+      const failure = action.failures.get(account);
+      if (!failure) {
+        successful.push(account);
+        continue;
+      }
+      const key = `${failure.error}\n${failure.message}`;
+      const group = grouped.get(key) ?? { Error: failure.error, Message: failure.message, Accounts: [] };
+      group.Accounts.push(account);
+      grouped.set(key, group);
+    }
+    if (status === 'ERROR') grouped.set('action', { Error: action.actionError!.error, Message: action.actionError!.message, Accounts: [] });
+    return {
+      PortfolioShareToken: action.token,
+      PortfolioId: action.portfolioId,
+      OrganizationNodeValue: action.node.value,
+      Status: status,
+      ShareDetails: { SuccessfulShares: successful, ShareErrors: [...grouped.values()] },
+    };
+  }
+
+  private listOrganizationPortfolioAccess(input: Record<string, unknown>) {
+    validate(input, ['PortfolioId', 'OrganizationNodeType']);
+    const portfolio = this.portfolio(input);
+    const pageSize = Math.min(PAGE_SIZE_MAX, Number(input.PageSize ?? 20));
+    const offset = Number(input.PageToken ?? 0);
+    const nodes = [...portfolio.nodeShares.values()]
+      .filter((node) => node.type === input.OrganizationNodeType)
+      .map((node) => ({ Type: node.type, Value: node.value }));
+    const page = nodes.slice(offset, offset + pageSize);
+    return { OrganizationNodes: page, NextPageToken: offset + pageSize < nodes.length ? String(offset + pageSize) : undefined };
+  }
+}

@@ -1,0 +1,73 @@
+import {
+  DisableAWSOrganizationsAccessCommand,
+  EnableAWSOrganizationsAccessCommand,
+  GetAWSOrganizationsAccessStatusCommand,
+} from '@aws-sdk/client-service-catalog';
+import { toTimestamp } from '../runtime/clock';
+import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+import { nextCheckAt } from '../polling';
+import { SHARE_POLL_POLICY } from '../portfolio-share/policy';
+import { refusal } from '../workflow/failure';
+import { busyRetryAt, nextAttempt } from '../workflow/progress';
+import type { AccessProgress, AccessWorkflowState } from './model';
+
+const wanted = (enable: boolean) => (enable ? 'ENABLED' : 'DISABLED');
+
+/** When to look at an access change again: it gives no hint, so the share backoff applies. */
+function pollAt(progress: AccessProgress, now: Date, ports: Ports): string {
+  const timing = { now, startedAt: new Date(progress.startedAt), deadline: new Date(progress.deadline), polls: progress.polls, random: ports.random };
+  return toTimestamp(nextCheckAt(timing, SHARE_POLL_POLICY));
+}
+
+/**
+ * Calls Enable/DisableAWSOrganizationsAccess. A change already under way
+ * (InvalidStateException) is waited out and the call made again, so
+ * "enable" then "disable" sent back to back both take effect, in order.
+ */
+export async function requestAccessChange(state: AccessWorkflowState, ports: Ports): Promise<AccessProgress> {
+  const now = ports.clock.now();
+  if (state.access && state.access.outcome !== 'BUSY') {
+    throw new InvalidWorkflowState(`cannot change access for ${state.requestId}: its outcome is ${state.access.outcome}`);
+  }
+  const base = nextAttempt(state.access, now, ports.config.operationTimeoutSeconds);
+  try {
+    await ports.serviceCatalog.send(state.request.enable ? new EnableAWSOrganizationsAccessCommand({}) : new DisableAWSOrganizationsAccessCommand({}));
+  } catch (error) {
+    if (isTransient(error)) throw asTransient(error);
+    if ((error as Error).name === 'InvalidStateException') {
+      const retryAt = busyRetryAt(base.attempt, now, base.deadline, ports.random);
+      const busy = { ...base, ...refusal(error) };
+      return retryAt ? { ...busy, outcome: 'BUSY', nextCheckAt: retryAt } : { ...busy, outcome: 'TIMED_OUT' };
+    }
+    return { ...base, outcome: 'FAILED', ...refusal(error) };
+  }
+  ports.logger.info('Organizations access change requested', { enable: state.request.enable });
+  const progress: AccessProgress = { ...base, outcome: 'IN_PROGRESS' };
+  return { ...progress, nextCheckAt: pollAt(progress, now, ports) };
+}
+
+/** Polls GetAWSOrganizationsAccessStatus once: UNDER_CHANGE waits; a settled status ends the request. */
+export async function checkAccessStatus({ requestId, request, access }: Pick<AccessWorkflowState, 'requestId' | 'request' | 'access'>, ports: Ports): Promise<AccessProgress> {
+  if (!access) throw new InvalidWorkflowState(`access change ${requestId} has not been requested yet`);
+  let accessStatus: string | undefined;
+  try {
+    accessStatus = (await ports.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus;
+  } catch (error) {
+    if (isTransient(error)) throw asTransient(error);
+    return { ...access, polls: access.polls + 1, outcome: 'FAILED', nextCheckAt: undefined, ...refusal(error) };
+  }
+  const now = ports.clock.now();
+  const seen: AccessProgress = { ...access, polls: access.polls + 1, accessStatus, errorCode: undefined, statusMessage: undefined, nextCheckAt: undefined };
+  if (accessStatus === wanted(request.enable)) return { ...seen, outcome: 'SUCCEEDED' };
+  if (accessStatus === 'UNDER_CHANGE') {
+    if (now >= new Date(access.deadline)) return { ...seen, outcome: 'TIMED_OUT', statusMessage: 'still UNDER_CHANGE at the deadline' };
+    return { ...seen, outcome: 'IN_PROGRESS', nextCheckAt: pollAt(seen, now, ports) };
+  }
+  return {
+    ...seen,
+    outcome: 'FAILED',
+    errorCode: 'AccessNotChanged',
+    statusMessage: `access settled as ${accessStatus ?? 'unknown'}, not ${wanted(request.enable)}`,
+  };
+}

@@ -1,0 +1,56 @@
+import { contracts, type PortfolioShareCompleted, type ShareStatus } from '../contracts/events';
+import { publishEvents } from '../events/publish';
+import { toTimestamp } from '../runtime/clock';
+import type { Ports } from '../runtime/ports';
+import { failureMessage } from '../workflow/failure';
+import { targetOf, type ShareWorkflowState } from './model';
+
+const FINAL: ReadonlySet<string> = new Set<ShareStatus>(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'TIMED_OUT']);
+
+/** Failed accounts whose event never went out: given up on after refusals, or all left when the fan-out failed. */
+function notAnnounced(state: ShareWorkflowState): number {
+  const givenUp = state.announce?.notDelivered ?? 0;
+  if (!state.announceFailure) return givenUp;
+  return Math.max(givenUp, (state.share?.failedAccounts ?? 0) - (state.announce?.announced ?? 0));
+}
+
+export function shareCompletionDetail(state: ShareWorkflowState, now: Date): PortfolioShareCompleted {
+  const share = state.share;
+  const base = {
+    requestId: state.requestId,
+    operation: state.request.operation,
+    portfolioId: state.request.portfolioId,
+    target: targetOf(state.request),
+    shareToken: share?.shareToken,
+    successfulAccounts: share?.successfulAccounts ?? 0,
+    failedAccounts: share?.failedAccounts ?? 0,
+    failuresByError: share?.failuresByError ?? [],
+    accountEventsNotDelivered: notAnnounced(state),
+    requestedAt: state.requestedAt,
+    startedAt: share?.startedAt,
+    completedAt: toTimestamp(now),
+    polls: share?.polls ?? 0,
+    attempts: share?.attempt ?? 0,
+  };
+  if (state.failure) return { ...base, status: 'FAILED', errorCode: state.failure.Error, statusMessage: failureMessage(state.failure) };
+  if (!share || !FINAL.has(share.outcome)) {
+    return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `share outcome is ${share?.outcome ?? 'missing'}` };
+  }
+  const status = share.outcome as ShareStatus;
+  return { ...base, status, errorCode: status === 'SUCCEEDED' ? undefined : share.errorCode, statusMessage: status === 'SUCCEEDED' ? undefined : share.statusMessage };
+}
+
+function summarise(d: PortfolioShareCompleted): string {
+  const target = d.target.accountId ?? `${d.target.organizationNode?.type} ${d.target.organizationNode?.value}`;
+  const counts = d.failedAccounts > 0 ? ` (${d.failedAccounts} account(s) failed)` : '';
+  const reason = d.errorCode && d.status !== 'PARTIALLY_SUCCEEDED' ? ` (${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''})` : '';
+  return `${d.operation} share of ${d.portfolioId} with ${target}: ${d.status}${counts}${reason}`;
+}
+
+/** Emits the share's one terminal event, after every failed account was announced. */
+export async function emitPortfolioShareCompleted(state: ShareWorkflowState, ports: Ports) {
+  const detail = shareCompletionDetail(state, ports.clock.now());
+  const { eventIds } = await publishEvents([{ detailType: contracts.portfolioShareCompleted.detailType, detail }], ports);
+  ports.logger.info('Share completion event emitted', { status: detail.status, eventId: eventIds[0] });
+  return { status: detail.status, eventId: eventIds[0] ?? '', summary: summarise(detail) };
+}

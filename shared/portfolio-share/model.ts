@@ -1,0 +1,64 @@
+/**
+ * The data a portfolio-share execution carries from state to state. Ingest
+ * starts it with the request; the Start and Check Lambdas write `share`
+ * (counts only: the per-account lists stay in Service Catalog and are paged
+ * by the announce Lambda, so the state stays small for 10,000 accounts);
+ * the announce Lambda writes `announce`; a Catch writes `failure`.
+ */
+import type { PortfolioShareRequest, ShareStatus } from '../contracts/events';
+import type { CaughtFailure } from '../workflow/failure';
+import type { RequestBody, WorkflowInput } from '../workflow/ingest';
+import type { ProgressClock } from '../workflow/progress';
+
+export type PortfolioShareBody = RequestBody<PortfolioShareRequest>;
+
+/** What comes next, read by the `Is The Share Finished?` Choice. BUSY: another action holds the portfolio. */
+export type ShareOutcome = 'IN_PROGRESS' | 'BUSY' | ShareStatus;
+
+export interface FailureGroup {
+  error: string;
+  accounts: number;
+  message?: string;
+}
+
+export interface ShareProgress extends ProgressClock {
+  shareToken?: string;
+  /** DescribePortfolioShareStatus Status as last seen (COMPLETED for synchronous account shares). */
+  shareStatus?: string;
+  successfulAccounts: number;
+  failedAccounts: number;
+  failuresByError: FailureGroup[];
+  errorCode?: string;
+  statusMessage?: string;
+  outcome: ShareOutcome;
+  /** RFC 3339: when the next Wait lets the workflow go on. */
+  nextCheckAt?: string;
+}
+
+/** Where the failed-account fan-out stands. */
+export interface Announcement {
+  /** Failed accounts in the (sorted) list already handled: announced, or given up on. */
+  offset: number;
+  total: number;
+  /** Accounts whose events EventBridge refused last time: resent first. */
+  pending: string[];
+  /** Consecutive invocations that left events pending. */
+  refusedRounds: number;
+  announced: number;
+  notDelivered: number;
+  putEventsCalls: number;
+  done: boolean;
+}
+
+export interface ShareWorkflowState extends WorkflowInput<PortfolioShareBody> {
+  share?: ShareProgress;
+  announce?: Announcement;
+  /** The fan-out itself failed (Catch): the completion still goes out, counting what was not announced. */
+  announceFailure?: CaughtFailure;
+  failure?: CaughtFailure;
+}
+
+/** The share's target as events name it. */
+export function targetOf(request: PortfolioShareBody): { accountId?: string; organizationNode?: { type: string; value: string } } {
+  return request.accountId ? { accountId: request.accountId } : { organizationNode: request.organizationNode };
+}

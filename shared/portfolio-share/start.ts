@@ -1,0 +1,96 @@
+import {
+  CreatePortfolioShareCommand,
+  DeletePortfolioShareCommand,
+  GetAWSOrganizationsAccessStatusCommand,
+  UpdatePortfolioShareCommand,
+} from '@aws-sdk/client-service-catalog';
+import { addSeconds, toTimestamp } from '../runtime/clock';
+import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+import { refusal } from '../workflow/failure';
+import { busyRetryAt, nextAttempt, type ProgressClock } from '../workflow/progress';
+import type { PortfolioShareBody, ShareProgress, ShareWorkflowState } from './model';
+import { SHARE_POLL_POLICY } from './policy';
+
+type StartResponse = { PortfolioShareToken?: string; Status?: string };
+
+/** The share call as the API spells it. */
+function send(request: PortfolioShareBody, ports: Ports): Promise<StartResponse> {
+  const target = {
+    AcceptLanguage: request.acceptLanguage,
+    PortfolioId: request.portfolioId,
+    AccountId: request.accountId,
+    OrganizationNode: request.organizationNode && { Type: request.organizationNode.type, Value: request.organizationNode.value },
+  };
+  const client = ports.serviceCatalog;
+  switch (request.operation) {
+    case 'CREATE':
+      return client.send(new CreatePortfolioShareCommand({ ...target, ShareTagOptions: request.shareTagOptions, SharePrincipals: request.sharePrincipals }));
+    case 'UPDATE':
+      return client.send(new UpdatePortfolioShareCommand({ ...target, ShareTagOptions: request.shareTagOptions, SharePrincipals: request.sharePrincipals }));
+    case 'DELETE':
+      return client.send(new DeletePortfolioShareCommand(target));
+  }
+}
+
+const FINAL_SHARE_STATUSES = new Set(['COMPLETED', 'COMPLETED_WITH_ERRORS', 'ERROR']);
+
+/**
+ * Starts the share action: the first time, or again after the portfolio
+ * was busy with another action (`share.outcome === 'BUSY'`). A share to an
+ * organization node first checks Organizations access: DISABLED ends the
+ * request with a clear error, UNDER_CHANGE waits. Throttling and 5xx are
+ * rethrown for the ASL Retry; other refusals end the request with the
+ * API's reason.
+ */
+export async function startPortfolioShare(state: ShareWorkflowState, ports: Ports): Promise<ShareProgress> {
+  const now = ports.clock.now();
+  if (state.share && state.share.outcome !== 'BUSY') {
+    throw new InvalidWorkflowState(`cannot start share ${state.requestId}: its outcome is ${state.share.outcome}`);
+  }
+  const clock = nextAttempt(state.share, now, ports.config.operationTimeoutSeconds);
+  const base = { ...clock, successfulAccounts: 0, failedAccounts: 0, failuresByError: [] };
+  const busy = (errorCode: string, statusMessage: string): ShareProgress => {
+    const retryAt = busyRetryAt(clock.attempt, now, clock.deadline, ports.random);
+    return retryAt
+      ? { ...base, errorCode, statusMessage, outcome: 'BUSY', nextCheckAt: retryAt }
+      : { ...base, errorCode, statusMessage, outcome: 'TIMED_OUT' };
+  };
+  try {
+    if (state.request.organizationNode) {
+      const { AccessStatus } = await ports.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}));
+      if (AccessStatus === 'UNDER_CHANGE') return busy('OrganizationsAccessUnderChange', 'AWS Organizations access is being changed; waiting for it to settle');
+      if (AccessStatus !== 'ENABLED') {
+        return {
+          ...base,
+          outcome: 'FAILED',
+          errorCode: 'OrganizationsAccessNotEnabled',
+          statusMessage: `AWS Organizations access is ${AccessStatus ?? 'unknown'}: send "Organizations Access Change Requested" with enable: true before sharing with an organization node`,
+        };
+      }
+    }
+    const response = await send(state.request, ports);
+    return started(base, response, now, ports);
+  } catch (error) {
+    if (isTransient(error)) throw asTransient(error);
+    // One share action per portfolio at a time; an update also waits for the create to finish.
+    if ((error as Error).name === 'InvalidStateException') return busy('InvalidStateException', (error as Error).message);
+    ports.logger.warn('Service Catalog refused the share', { errorName: (error as Error).name, attempt: clock.attempt });
+    return { ...base, outcome: 'FAILED', ...refusal(error) };
+  }
+}
+
+function started(
+  base: ProgressClock & Pick<ShareProgress, 'successfulAccounts' | 'failedAccounts' | 'failuresByError'>,
+  response: StartResponse,
+  now: Date,
+  ports: Ports,
+): ShareProgress {
+  const token = response.PortfolioShareToken;
+  ports.logger.info('Portfolio share started', { shareToken: token, status: response.Status, attempt: base.attempt });
+  // Account-to-account Create and Delete answer synchronously, with no token to track.
+  if (!token) return { ...base, shareStatus: 'COMPLETED', successfulAccounts: 1, outcome: 'SUCCEEDED' };
+  const finished = response.Status !== undefined && FINAL_SHARE_STATUSES.has(response.Status);
+  const wait = finished ? 0 : SHARE_POLL_POLICY.firstWaitSeconds;
+  return { ...base, shareToken: token, shareStatus: response.Status ?? 'NOT_STARTED', outcome: 'IN_PROGRESS', nextCheckAt: toTimestamp(addSeconds(now, wait)) };
+}

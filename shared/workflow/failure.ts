@@ -1,0 +1,30 @@
+/** What a Catch stores (ResultPath $.failure): the ASL error name and its cause. */
+export interface CaughtFailure {
+  Error: string;
+  Cause?: string;
+}
+
+/** Service messages can be long and are not ours to vouch for: keep events small. */
+const MAX_MESSAGE_LENGTH = 1024;
+export function truncate(message: string | undefined): string | undefined {
+  if (message === undefined) return undefined;
+  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
+}
+
+/** A Lambda error's Cause is JSON ({errorType, errorMessage, trace}); other causes are text. */
+export function failureMessage(failure: CaughtFailure): string | undefined {
+  if (!failure.Cause) return undefined;
+  try {
+    const parsed = JSON.parse(failure.Cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return truncate(parsed.errorMessage);
+  } catch {
+    // not JSON: the cause is the message
+  }
+  return truncate(failure.Cause);
+}
+
+/** The `{Error, Cause}` a refused API call becomes, so the completion reports the API's reason. */
+export function refusal(error: unknown): { errorCode: string; statusMessage?: string } {
+  const e = error as Error;
+  return { errorCode: e.name, statusMessage: truncate(e.message) };
+}

@@ -1,0 +1,36 @@
+/**
+ * Bookkeeping every polling workflow shares: when it started, when it must
+ * give up, how many times it asked, and when a busy service may be asked
+ * again.
+ */
+import { addSeconds, toTimestamp } from '../runtime/clock';
+
+export interface ProgressClock {
+  /** Calls that started (or tried to start) the operation, the first included. */
+  attempt: number;
+  polls: number;
+  startedAt: string;
+  /** RFC 3339: past it, Shepherd stops waiting and reports TIMED_OUT. */
+  deadline: string;
+}
+
+/** The clock of the next attempt: the first starts it, later ones keep its start, deadline and polls. */
+export function nextAttempt(previous: ProgressClock | undefined, now: Date, timeoutSeconds: number): ProgressClock {
+  return {
+    attempt: (previous?.attempt ?? 0) + 1,
+    polls: previous?.polls ?? 0,
+    startedAt: previous?.startedAt ?? toTimestamp(now),
+    deadline: previous?.deadline ?? toTimestamp(addSeconds(now, timeoutSeconds)),
+  };
+}
+
+/**
+ * When to try again after the service said "busy" (another action is
+ * running): 10 s doubling to 5 min, half-jittered so concurrent requests
+ * spread out. Undefined when that would pass the deadline.
+ */
+export function busyRetryAt(attempt: number, now: Date, deadline: string, random: () => number): string | undefined {
+  const base = Math.min(300, 10 * 2 ** Math.max(0, attempt - 1));
+  const at = addSeconds(now, base * (0.5 + 0.5 * random()));
+  return at < new Date(deadline) ? toTimestamp(at) : undefined;
+}
