@@ -104,3 +104,54 @@ describe('Resource Operation Requested validation', () => {
     expect(fieldsOf({ ...updateLogGroup, patchDocument })).toEqual([]);
   });
 });
+
+describe('Portfolio Share Requested validation', () => {
+  const shareRequested = contracts.portfolioShareRequested;
+  const fieldsOf = (detail: unknown) => {
+    const result = validateDetail(shareRequested.detail, detail);
+    return result.ok ? [] : result.errors.map((e) => `${e.field}:${e.code}`);
+  };
+  const toAccount = { operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', accountId: '123456789012' };
+  const toNode = (type: string, value: string, extra: Record<string, unknown> = {}) => ({
+    operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', organizationNode: { type, value }, ...extra,
+  });
+
+  it.each([
+    ['an account share', toAccount],
+    ['an organization share with both flags', toNode('ORGANIZATION', 'o-a1b2c3d4e5', { shareTagOptions: true, sharePrincipals: true })],
+    ['an OU share', toNode('ORGANIZATIONAL_UNIT', 'ou-ab12-cd34ef56')],
+    ['an account node share', toNode('ACCOUNT', '123456789012')],
+    ['an UPDATE with one flag', { ...toAccount, operation: 'UPDATE', shareTagOptions: false }],
+    ['a DELETE', { ...toAccount, operation: 'DELETE', acceptLanguage: 'jp' }],
+  ])('accepts %s', (_why, detail) => {
+    expect(fieldsOf(detail)).toEqual([]);
+  });
+
+  it.each([
+    ['an account id of 11 digits', { ...toAccount, accountId: '12345678901' }, 'accountId:invalid_format'],
+    ['an account id with letters', { ...toAccount, accountId: '12345678901a' }, 'accountId:invalid_format'],
+    ['a portfolio id without port-', { ...toAccount, portfolioId: 'prod-2abcdext3y5fk' }, 'portfolioId:invalid_format'],
+    ['a portfolio id of the wrong length', { ...toAccount, portfolioId: 'port-2abc' }, 'portfolioId:invalid_format'],
+    ['both accountId and organizationNode', { ...toAccount, organizationNode: { type: 'ACCOUNT', value: '123456789012' } }, 'accountId:exactly_one_target'],
+    ['neither accountId nor organizationNode', { operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk' }, 'accountId:exactly_one_target'],
+    ['an organization value that is an OU id', toNode('ORGANIZATION', 'ou-ab12-cd34ef56'), 'organizationNode.value:invalid_format'],
+    ['an OU value that is an organization id', toNode('ORGANIZATIONAL_UNIT', 'o-a1b2c3d4e5'), 'organizationNode.value:invalid_format'],
+    ['an ACCOUNT node value that is not 12 digits', toNode('ACCOUNT', 'o-a1b2c3d4e5'), 'organizationNode.value:invalid_format'],
+    ['an unknown node type', toNode('ROOT', 'r-ab12'), 'organizationNode.type:invalid_value'],
+    ['an UPDATE without either flag', { ...toAccount, operation: 'UPDATE' }, 'shareTagOptions:flag_required'],
+    ['a DELETE with a flag', { ...toAccount, operation: 'DELETE', sharePrincipals: true }, 'sharePrincipals:unrecognized_key'],
+    ['principal sharing with an account', { ...toAccount, sharePrincipals: true }, 'sharePrincipals:org_share_only'],
+    ['a flag that is a string', { ...toAccount, shareTagOptions: 'yes' }, 'shareTagOptions:invalid_type'],
+    ['an unknown language', { ...toAccount, acceptLanguage: 'fr' }, 'acceptLanguage:invalid_value'],
+    ['an unknown operation', { ...toAccount, operation: 'MOVE' }, 'operation:invalid_union'],
+  ])('rejects %s', (_why, detail, expected) => {
+    expect(fieldsOf(detail)).toContain(expected);
+  });
+
+  it('validates Organizations Access Change Requested: enable is a boolean, nothing else is accepted', () => {
+    const access = contracts.organizationsAccessChangeRequested;
+    expect(validateDetail(access.detail, { enable: true, requestId: 'a-1' }).ok).toBe(true);
+    const errors = validateDetail(access.detail, { enable: 'true', scope: 'all' });
+    expect(errors.ok ? [] : errors.errors.map((e) => `${e.field}:${e.code}`)).toEqual(['enable:invalid_type', 'scope:unrecognized_key']);
+  });
+});
