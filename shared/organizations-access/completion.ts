@@ -2,7 +2,7 @@ import { contracts, type OrganizationsAccessChanged } from '../contracts/events'
 import { publishEvents } from '../events/publish';
 import { toTimestamp } from '../runtime/clock';
 import type { Ports } from '../runtime/ports';
-import { failureMessage } from '../workflow/failure';
+import { caughtFailure } from '../workflow/failure';
 import type { AccessWorkflowState } from './model';
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT']);
@@ -18,7 +18,7 @@ export function accessChangedDetail(state: AccessWorkflowState, now: Date): Orga
     completedAt: toTimestamp(now),
     polls: access?.polls ?? 0,
   };
-  if (state.failure) return { ...base, status: 'FAILED', errorCode: state.failure.Error, statusMessage: failureMessage(state.failure) };
+  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
   if (!access || !FINAL.has(access.outcome)) {
     return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `access outcome is ${access?.outcome ?? 'missing'}` };
   }

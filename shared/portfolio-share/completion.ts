@@ -1,8 +1,8 @@
 import { contracts, type PortfolioShareCompleted, type ShareStatus } from '../contracts/events';
 import { publishEvents } from '../events/publish';
-import { toTimestamp } from '../runtime/clock';
 import type { Ports } from '../runtime/ports';
-import { failureMessage } from '../workflow/failure';
+import { caughtFailure } from '../workflow/failure';
+import { completionTimings } from '../workflow/progress';
 import { targetOf, type ShareWorkflowState } from './model';
 
 const FINAL: ReadonlySet<string> = new Set<ShareStatus>(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'TIMED_OUT']);
@@ -26,13 +26,9 @@ export function shareCompletionDetail(state: ShareWorkflowState, now: Date): Por
     failedAccounts: share?.failedAccounts ?? 0,
     failuresByError: share?.failuresByError ?? [],
     accountEventsNotDelivered: notAnnounced(state),
-    requestedAt: state.requestedAt,
-    startedAt: share?.startedAt,
-    completedAt: toTimestamp(now),
-    polls: share?.polls ?? 0,
-    attempts: share?.attempt ?? 0,
+    ...completionTimings(state.requestedAt, share, now),
   };
-  if (state.failure) return { ...base, status: 'FAILED', errorCode: state.failure.Error, statusMessage: failureMessage(state.failure) };
+  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
   if (!share || !FINAL.has(share.outcome)) {
     return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `share outcome is ${share?.outcome ?? 'missing'}` };
   }

@@ -1,8 +1,8 @@
 import { contracts, type OperationStatus, type ResourceOperationCompleted } from '../contracts/events';
 import { publishEvents } from '../events/publish';
-import { toTimestamp } from '../runtime/clock';
 import type { Ports } from '../runtime/ports';
-import { failureMessage } from '../workflow/failure';
+import { caughtFailure } from '../workflow/failure';
+import { completionTimings } from '../workflow/progress';
 import type { CompletionResult, WorkflowState } from './model';
 import { failedHook } from './progress';
 
@@ -29,15 +29,9 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
     requestToken: op?.requestToken,
     hooks,
     failedHook: failedHook(hooks),
-    requestedAt: state.requestedAt,
-    startedAt: op?.startedAt,
-    completedAt: toTimestamp(now),
-    polls: op?.polls ?? 0,
-    attempts: op?.attempt ?? 0,
+    ...completionTimings(state.requestedAt, op, now),
   };
-  if (state.failure) {
-    return { ...base, status: 'FAILED', errorCode: state.failure.Error, statusMessage: failureMessage(state.failure) };
-  }
+  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
   const status = STATUS_BY_OUTCOME[op?.outcome ?? ''];
   if (!status) {
     return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `operation outcome is ${op?.outcome ?? 'missing'}` };

@@ -28,3 +28,8 @@ export function refusal(error: unknown): { errorCode: string; statusMessage?: st
   const e = error as Error;
   return { errorCode: e.name, statusMessage: truncate(e.message) };
 }
+
+/** The status, errorCode and message of a request whose execution hit a Catch. */
+export function caughtFailure(failure: CaughtFailure) {
+  return { status: 'FAILED' as const, errorCode: failure.Error, statusMessage: failureMessage(failure) };
+}

@@ -34,3 +34,14 @@ export function busyRetryAt(attempt: number, now: Date, deadline: string, random
   const at = addSeconds(now, base * (0.5 + 0.5 * random()));
   return at < new Date(deadline) ? toTimestamp(at) : undefined;
 }
+
+/** The timing fields every completion event carries. */
+export function completionTimings(requestedAt: string, progress: ProgressClock | undefined, now: Date) {
+  return {
+    requestedAt,
+    startedAt: progress?.startedAt,
+    completedAt: toTimestamp(now),
+    polls: progress?.polls ?? 0,
+    attempts: progress?.attempt ?? 0,
+  };
+}
