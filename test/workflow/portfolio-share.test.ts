@@ -3,6 +3,7 @@
  * local stack: request event → rule → ingest → the real ASL → the real
  * handlers → the Service Catalog emulator → events on the bus.
  */
+import { ServiceCatalogClient, paginateListOrganizationPortfolioAccess } from '@aws-sdk/client-service-catalog';
 import type { LocalStack } from '../../local/stack';
 import type { WorldInput } from '../../local/world';
 import { callsTo, emittedOfType, rejections, requestEntry, secondsSinceT0, startStack } from '../support/stack';
@@ -59,8 +60,17 @@ const accountFailures = (stack: LocalStack) => emittedOfType(stack, 'Portfolio S
 const accessChanges = (stack: LocalStack) => emittedOfType(stack, 'Organizations Access Changed').map((e) => e.detail as Record<string, any>);
 const completionOf = (stack: LocalStack, requestId: string) => shareCompletions(stack).filter((c) => c.requestId === requestId);
 
-function accessList(stack: LocalStack, portfolioId = PORTFOLIO): string[] {
-  return [...stack.serviceCatalog.portfolios.get(portfolioId)!.nodeShares.values()].map((n) => `${n.type}:${n.value}`);
+/** What ListOrganizationPortfolioAccess says, read page by page through the real SDK client as an operator would. */
+async function accessList(stack: LocalStack, portfolioId = PORTFOLIO): Promise<string[]> {
+  const client = new ServiceCatalogClient({ endpoint: stack.server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const nodes: string[] = [];
+  for (const OrganizationNodeType of ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'] as const) {
+    for await (const page of paginateListOrganizationPortfolioAccess({ client, pageSize: 1 }, { PortfolioId: portfolioId, OrganizationNodeType })) {
+      nodes.push(...(page.OrganizationNodes ?? []).map((n) => `${n.Type}:${n.Value}`));
+    }
+  }
+  client.destroy();
+  return nodes;
 }
 
 let stack: LocalStack;
@@ -136,7 +146,7 @@ describe('organization node shares', () => {
     expect(completion!.polls).toBeLessThan(307 / 10); // fewer than a fixed 10-second loop
     expect(secondsSinceT0(new Date(completion!.completedAt)) - 307).toBeLessThanOrEqual(307 * 0.25);
 
-    expect(accessList(stack)).toEqual([`ORGANIZATIONAL_UNIT:${WORKLOADS}`]);
+    expect(await accessList(stack)).toEqual([`ORGANIZATIONAL_UNIT:${WORKLOADS}`]);
     expect(stack.serviceCatalog.portfolios.get(PORTFOLIO)!.nodeShares.get(`ORGANIZATIONAL_UNIT:${WORKLOADS}`)).toMatchObject({
       shareTagOptions: true, sharePrincipals: true,
     });
@@ -161,7 +171,7 @@ describe('organization node shares', () => {
 
     await requestShares(stack, share('delete-1', { operation: 'DELETE' }));
     expect(completionOf(stack, 'delete-1')).toEqual([expect.objectContaining({ status: 'SUCCEEDED', operation: 'DELETE' })]);
-    expect(accessList(stack)).toEqual([]);
+    expect(await accessList(stack)).toEqual([]);
   });
 
   it('waits while the create is IN_PROGRESS before updating (the API refuses the update meanwhile)', async () => {
@@ -190,8 +200,8 @@ describe('organization node shares', () => {
     const actions = [...stack.serviceCatalog.actions.values()].filter((a) => a.portfolioId === PORTFOLIO).sort((a, b) => a.startsAt - b.startsAt);
     expect(actions).toHaveLength(3);
     for (let i = 1; i < actions.length; i++) expect(actions[i]!.startsAt).toBeGreaterThanOrEqual(actions[i - 1]!.completesAt);
-    expect(accessList(stack).sort()).toEqual(['ORGANIZATION:o-exampleorg1', `ORGANIZATIONAL_UNIT:${SANDBOXES}`, `ORGANIZATIONAL_UNIT:${WORKLOADS}`]);
-    expect(accessList(stack, OTHER_PORTFOLIO)).toEqual([`ORGANIZATIONAL_UNIT:${WORKLOADS}`]);
+    expect((await accessList(stack)).sort()).toEqual(['ORGANIZATION:o-exampleorg1', `ORGANIZATIONAL_UNIT:${SANDBOXES}`, `ORGANIZATIONAL_UNIT:${WORKLOADS}`]);
+    expect(await accessList(stack, OTHER_PORTFOLIO)).toEqual([`ORGANIZATIONAL_UNIT:${WORKLOADS}`]);
   });
 
   it('rides out throttling and 5xx from Service Catalog and PutEvents partial failures in the fan-out', async () => {
