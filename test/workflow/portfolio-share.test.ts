@@ -95,6 +95,21 @@ describe('account shares', () => {
     expect(stack.serviceCatalog.portfolios.get(PORTFOLIO)!.accountShares.get(PARTNER_ACCOUNT)).toEqual({ shareTagOptions: true, sharePrincipals: false });
   });
 
+  it('updates an account share (tracked by the token the update returns) and deletes it', async () => {
+    stack = await startStack(organization());
+    const toPartner = { organizationNode: undefined, accountId: PARTNER_ACCOUNT };
+    await requestShares(stack, share('acct-create', toPartner));
+    await requestShares(stack, share('acct-update', { ...toPartner, operation: 'UPDATE', shareTagOptions: true }));
+    expect(completionOf(stack, 'acct-update')).toEqual([
+      expect.objectContaining({ status: 'SUCCEEDED', shareToken: expect.stringMatching(/^share-/), successfulAccounts: 1, polls: 1 }),
+    ]);
+    expect(stack.serviceCatalog.portfolios.get(PORTFOLIO)!.accountShares.get(PARTNER_ACCOUNT)).toMatchObject({ shareTagOptions: true });
+
+    await requestShares(stack, share('acct-delete', { ...toPartner, operation: 'DELETE' }));
+    expect(completionOf(stack, 'acct-delete')).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
+    expect(stack.serviceCatalog.portfolios.get(PORTFOLIO)!.accountShares.has(PARTNER_ACCOUNT)).toBe(false);
+  });
+
   it('reports the API refusal when the portfolio does not exist', async () => {
     stack = await startStack(organization());
     await requestShares(stack, share('acct-missing', { portfolioId: 'port-0000000000000', organizationNode: undefined, accountId: PARTNER_ACCOUNT }));
