@@ -15,13 +15,20 @@ export class AwsError extends Error {
     readonly type: string,
     message: string,
     readonly status = 400,
+    /** Members the API's exception carries besides the message (resourceId, fieldList, ...). */
+    readonly members: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = type;
   }
 }
 
-export type Operation = (input: Record<string, unknown>) => unknown;
+/** Who is calling: the access key id the request was signed with (SigV4 Credential). */
+export interface Caller {
+  accessKeyId: string;
+}
+
+export type Operation = (input: Record<string, unknown>, caller: Caller) => unknown;
 export type ServiceOperations = Record<string, Operation>;
 
 export interface ApiFault {
@@ -46,6 +53,12 @@ function serialise(value: unknown): string {
     const raw = (this as Record<string, unknown>)[key];
     return raw instanceof Date ? raw.getTime() / 1000 : v;
   });
+}
+
+/** The access key id in a SigV4 Authorization header: `Credential=AKID/date/region/service/aws4_request`. */
+function signingKey(req: IncomingMessage): string {
+  const match = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''));
+  return match?.[1] ?? '';
 }
 
 export class AwsServer {
@@ -110,11 +123,11 @@ export class AwsServer {
       this.calls.push(call);
       const fault = this.injectedFault(call.operation);
       if (fault) throw fault;
-      send(200, await operation(input));
+      send(200, await operation(input, { accessKeyId: signingKey(req) }));
     } catch (error) {
       const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String((error as Error).stack ?? error), 500);
       call.error = e.type;
-      send(e.status, { __type: e.type, message: e.message }, e.type);
+      send(e.status, { ...e.members, __type: e.type, message: e.message }, e.type);
     }
   }
 }

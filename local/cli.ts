@@ -95,6 +95,11 @@ function clockOffset(stack: LocalStack, started: number): string {
   return `t+${hh}:${mm}:${ss}`;
 }
 
+/** " ErrorCode: message" when the event reports one. */
+function reason(d: { errorCode?: string; statusMessage?: string }): string {
+  return d.errorCode ? `  ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
+}
+
 function describeEvent(envelope: EventEnvelope): string {
   const d = envelope.detail as Record<string, any>;
   switch (envelope['detail-type']) {
@@ -117,6 +122,14 @@ function describeEvent(envelope: EventEnvelope): string {
     case contracts.organizationsAccessChanged.detailType: {
       const why = d.errorCode ? ` ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
       return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.enable ? 'enable' : 'disable'} → ${d.accessStatus ?? '?'}  (polls ${d.polls})${why}`;
+    }
+    case contracts.provisionedProductPropertiesUpdated.detailType: {
+      const applied = Object.entries(d.properties ?? d.requestedProperties ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.provisionedProductId} ${applied}  (record ${d.recordId ?? '-'}, polls ${d.polls})${reason(d)}`;
+    }
+    case contracts.programManagementAccountUpdated.detailType: {
+      const account = d.programManagementAccount ? `${d.programManagementAccount.displayName} (revision ${d.programManagementAccount.revision})` : '';
+      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.identifier} ${account}${reason(d)}`;
     }
     default:
       return `${envelope['detail-type']}  ${JSON.stringify(d)}`;

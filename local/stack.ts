@@ -10,6 +10,7 @@
 import { Console } from 'node:console';
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -21,6 +22,8 @@ import { AwsServer } from './aws-server';
 import { VirtualClock } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
 import { EventBridgeEmulator, type EventEnvelope } from './emulators/event-bridge';
+import { PartnerCentralEmulator } from './emulators/partner-central';
+import { ProvisionedProductEmulator } from './emulators/provisioned-products';
 import { ServiceCatalogEmulator } from './emulators/service-catalog';
 import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
 import { loadInterpreter } from './interpreter';
@@ -77,12 +80,14 @@ export class LocalStack {
   readonly cloudControl: CloudControlEmulator;
   readonly eventBridge: EventBridgeEmulator;
   readonly serviceCatalog: ServiceCatalogEmulator;
+  readonly provisionedProducts: ProvisionedProductEmulator;
+  readonly partnerCentral: PartnerCentralEmulator;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly deadLetters: DeadLetter[] = [];
   readonly invocations = new Map<string, number>();
   private readonly listeners: Array<(event: StackEvent) => void> = [];
   private readonly handlers = new Map<string, LambdaHandler<unknown, unknown>>();
-  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; sfn: SFNClient };
+  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; partnerCentral: PartnerCentralChannelClient; sfn: SFNClient };
   private readonly random: () => number;
   private readonly logger: Logger;
 
@@ -101,6 +106,8 @@ export class LocalStack {
     this.cloudControl = new CloudControlEmulator(world, clock, this.random);
     this.eventBridge = new EventBridgeEmulator(world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName));
     this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed);
+    this.provisionedProducts = new ProvisionedProductEmulator(world, clock, world.seed);
+    this.partnerCentral = new PartnerCentralEmulator(world, clock, model.region);
     this.stepFunctions = new StepFunctionsEmulator(loadInterpreter(clock), clock, {
       onStateEntered: (execution, stateName, stateType) =>
         this.emit({ type: 'state', execution, stateName, stateType, polls: pollsOf(execution) }),
@@ -109,7 +116,8 @@ export class LocalStack {
     server.register('CloudApiService', this.cloudControl.operations());
     server.register('AWSEvents', this.eventBridge.operations());
     server.register('AWSStepFunctions', this.stepFunctions.operations());
-    server.register('AWS242ServiceCatalogService', this.serviceCatalog.operations());
+    server.register('AWS242ServiceCatalogService', { ...this.serviceCatalog.operations(), ...this.provisionedProducts.operations() });
+    server.register('PartnerCentralChannel', this.partnerCentral.operations());
 
     const clientConfig = {
       endpoint: url,
@@ -120,6 +128,7 @@ export class LocalStack {
       cloudControl: new CloudControlClient(clientConfig),
       eventBridge: new EventBridgeClient(clientConfig),
       serviceCatalog: new ServiceCatalogClient(clientConfig),
+      partnerCentral: new PartnerCentralChannelClient(clientConfig),
       sfn: new SFNClient(clientConfig),
     };
     this.logger = new Logger({ serviceName: 'shepherd', logLevel: logLevel as never });

@@ -77,7 +77,24 @@ const accountFailure = z.strictObject({
   message: z.string().default('The account is not reachable for portfolio sharing.'),
 });
 
+const provisionedProduct = z.strictObject({
+  name: z.string().optional(),
+  /** IAM user, role or STS assumed-role ARN that owns the product. */
+  owner: z.string(),
+  launchRole: z.string().optional(),
+  /** Past records (a provision, then updates) created under the owner. */
+  history: z.number().int().nonnegative().default(1),
+  /** Time a property update takes: CREATED → IN_PROGRESS → SUCCEEDED. */
+  updateSeconds: seconds.default(20),
+  /** The first `times` property updates end FAILED with this record error. */
+  failure: z.strictObject({ code: z.string(), description: z.string().optional(), times: z.number().int().positive().optional() }).optional(),
+});
+
 const serviceCatalog = z.strictObject({
+  /** Access key id → the IAM principal a caller signing with it is; any other key is the administrator. */
+  principals: z.record(z.string(), z.string()).default({}),
+  /** Provisioned products by id (pp-…). */
+  provisionedProducts: z.record(z.string(), provisionedProduct).default({}),
   /** GetAWSOrganizationsAccessStatus at the start. */
   organizationsAccess: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
   /** How long Enable/DisableAWSOrganizationsAccess stays UNDER_CHANGE. */
@@ -134,6 +151,23 @@ export const worldSchema = z.strictObject({
     .default({}),
   /** Service Catalog: the organization, Organizations access, portfolios and how shares behave. */
   serviceCatalog: serviceCatalog.default(() => serviceCatalog.parse({})),
+  /** Partner Central Channel: program management accounts. */
+  partnerCentral: z
+    .strictObject({
+      programManagementAccounts: z
+        .array(
+          z.strictObject({
+            catalog: z.enum(['AWS', 'Sandbox']).default('AWS'),
+            id: z.string().regex(/^pma-[a-z0-9]{13}$/, 'must look like pma-abcdefghij123'),
+            displayName: z.string(),
+            revision: z.string().regex(/^[0-9]+$/).default('1'),
+            /** Updates to this account answer AccessDeniedException. */
+            denied: z.boolean().default(false),
+          }),
+        )
+        .default([]),
+    })
+    .default({ programManagementAccounts: [] }),
   /** Exceptions injected at the API front door, before the emulated service runs. */
   faults: z.array(apiFault).default([]),
 });

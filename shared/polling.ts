@@ -24,6 +24,23 @@ export interface PollPolicy {
   pollBudget: number;
 }
 
+/**
+ * For APIs that give no RetryAfter (portfolio shares, records, Organizations
+ * access). Small operations finish in seconds and organization-wide ones in
+ * tens of minutes, so the wait grows
+ * with the time the share has run: short first waits, a fifth of the
+ * elapsed time later on (a finished share is noticed within ~20 % of its
+ * duration), capped, jittered.
+ */
+export const ADAPTIVE_POLL_POLICY: PollPolicy = {
+  minWaitSeconds: 1,
+  maxHintSeconds: 600,
+  elapsedShare: 0.2,
+  firstWaitSeconds: 3,
+  maxBackoffSeconds: 120,
+  pollBudget: 2000,
+};
+
 export interface PollTiming {
   now: Date;
   startedAt: Date;

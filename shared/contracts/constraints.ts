@@ -124,3 +124,50 @@ export const organizationNode = z
       });
     }
   });
+
+// ---- Service Catalog provisioned products (UpdateProvisionedProductProperties) ----
+
+/** ProvisionedProductId: 1–100 of `[a-zA-Z0-9_-]`. */
+export const provisionedProductId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-zA-Z0-9_-]+$/, { message: 'must contain only letters, digits, "_" and "-", e.g. pp-abcdefghijklm' });
+
+/** LAUNCH_ROLE accepts only an IAM role ARN: a user ARN is invalid. */
+export const launchRoleArn = z.string().max(1224).regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/, {
+  message: 'LAUNCH_ROLE accepts only an IAM role ARN (arn:<partition>:iam::<account>:role/<name>); user ARNs are refused',
+});
+
+/** OWNER accepts IAM user, IAM role and STS assumed-role ARNs. */
+export const ownerArn = z
+  .string()
+  .max(1224)
+  .regex(
+    /^arn:aws[a-z-]*:(iam::[0-9]{12}:(user|role)\/[\w+=,.@/-]{1,512}|sts::[0-9]{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64})$/,
+    { message: 'OWNER accepts an IAM user, IAM role or STS assumed-role ARN' },
+  );
+
+// ---- Partner Central Channel (UpdateProgramManagementAccount) ----
+
+/** catalog: 1–64 letters. */
+export const catalog = z.string().min(1).max(64).regex(/^[a-zA-Z]+$/, { message: 'must be 1-64 letters, e.g. AWS or Sandbox' });
+
+/** identifier: a program management account ARN, or `pma-` and 13 lowercase letters or digits (17–1011 chars). */
+export const programManagementAccountIdentifier = z
+  .string()
+  .min(17)
+  .max(1011)
+  .regex(/^(arn:[a-z-]+:partnercentral:[a-z0-9-]+:[0-9]{12}:catalog\/[a-zA-Z]+\/program-management-account\/)?pma-[a-z0-9]{13}$/, {
+    message: 'must be pma- followed by 13 lowercase letters or digits, or the account ARN',
+  });
+
+/** displayName: 1–30 characters, no control characters. */
+export const displayName = z
+  .string()
+  .min(1)
+  .max(30)
+  .regex(/^[^\x00-\x1F\x7F]+$/, { message: 'must not contain control characters' });
+
+/** revision: 1–10 digits. */
+export const revision = z.string().min(1).max(10).regex(/^[0-9]+$/, { message: 'must be 1-10 digits' });

@@ -187,6 +187,71 @@ export const organizationsAccessChangedDetail = z.object({
 });
 export type OrganizationsAccessChanged = z.infer<typeof organizationsAccessChangedDetail>;
 
+// ---- Provisioned products ----
+
+export const provisionedProductPropertiesUpdateRequestedDetail = z.strictObject({
+  provisionedProductId: c.provisionedProductId,
+  properties: z
+    .strictObject({ LAUNCH_ROLE: c.launchRoleArn.optional(), OWNER: c.ownerArn.optional() })
+    .refine((p) => p.LAUNCH_ROLE !== undefined || p.OWNER !== undefined, { message: 'give LAUNCH_ROLE, OWNER or both', params: { rule: 'property_required' } }),
+  acceptLanguage: c.acceptLanguage.optional(),
+  requestId: requestIdField,
+});
+export type ProvisionedProductPropertiesUpdateRequest = z.infer<typeof provisionedProductPropertiesUpdateRequestedDetail>;
+
+const productProperties = z.object({ LAUNCH_ROLE: z.string().optional(), OWNER: z.string().optional() });
+
+export const provisionedProductPropertiesUpdatedDetail = z.object({
+  requestId: c.requestId,
+  provisionedProductId: z.string(),
+  recordId: z.string().optional(),
+  status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT']),
+  /** DescribeRecord's status as last seen. */
+  recordStatus: z.string().optional(),
+  recordErrors: z.array(z.object({ code: z.string().optional(), description: z.string().optional() })),
+  /** The properties as Service Catalog applied them (on success). */
+  properties: productProperties.optional(),
+  requestedProperties: productProperties,
+  errorCode: z.string().optional(),
+  statusMessage: z.string().optional(),
+  requestedAt: timestamp,
+  startedAt: timestamp.optional(),
+  completedAt: timestamp,
+  polls: z.int().nonnegative(),
+  attempts: z.int().nonnegative(),
+});
+export type ProvisionedProductPropertiesUpdated = z.infer<typeof provisionedProductPropertiesUpdatedDetail>;
+
+// ---- Partner Central program management accounts ----
+
+export const programManagementAccountUpdateRequestedDetail = z.strictObject({
+  catalog: c.catalog,
+  identifier: c.programManagementAccountIdentifier,
+  displayName: c.displayName.optional(),
+  revision: c.revision.optional().describe('The revision you last read: a stale one ends FAILED with ConflictException'),
+  requestId: requestIdField,
+});
+export type ProgramManagementAccountUpdateRequest = z.infer<typeof programManagementAccountUpdateRequestedDetail>;
+
+export const programManagementAccountUpdatedDetail = z.object({
+  requestId: c.requestId,
+  catalog: z.string(),
+  identifier: z.string(),
+  status: z.enum(['SUCCEEDED', 'FAILED']),
+  programManagementAccount: z.object({ arn: z.string().optional(), id: z.string().optional(), displayName: z.string().optional(), revision: z.string().optional() }).optional(),
+  errorCode: z.string().optional(),
+  statusMessage: z.string().optional(),
+  /** ConflictException: the resource whose revision moved on. */
+  conflict: z.object({ resourceId: z.string().optional(), resourceType: z.string().optional() }).optional(),
+  /** ValidationException: the fields the API refused, and why. */
+  validation: z
+    .object({ reason: z.string().optional(), fieldList: z.array(z.object({ name: z.string().optional(), code: z.string().optional(), message: z.string().optional() })) })
+    .optional(),
+  requestedAt: timestamp,
+  completedAt: timestamp,
+});
+export type ProgramManagementAccountUpdated = z.infer<typeof programManagementAccountUpdatedDetail>;
+
 export interface EventContract<S extends z.ZodType = z.ZodType> {
   detailType: string;
   /** `request`: published by users, matched by a rule. `emitted`: published by Shepherd. */
@@ -239,6 +304,28 @@ export const contracts = {
     direction: 'emitted',
     terminal: true,
     detail: organizationsAccessChangedDetail,
+  },
+  provisionedProductPropertiesUpdateRequested: {
+    detailType: 'Provisioned Product Properties Update Requested',
+    direction: 'request',
+    detail: provisionedProductPropertiesUpdateRequestedDetail,
+  },
+  provisionedProductPropertiesUpdated: {
+    detailType: 'Provisioned Product Properties Updated',
+    direction: 'emitted',
+    terminal: true,
+    detail: provisionedProductPropertiesUpdatedDetail,
+  },
+  programManagementAccountUpdateRequested: {
+    detailType: 'Program Management Account Update Requested',
+    direction: 'request',
+    detail: programManagementAccountUpdateRequestedDetail,
+  },
+  programManagementAccountUpdated: {
+    detailType: 'Program Management Account Updated',
+    direction: 'emitted',
+    terminal: true,
+    detail: programManagementAccountUpdatedDetail,
   },
   requestRejected: {
     detailType: 'Request Rejected',

@@ -3,22 +3,13 @@ import {
   EnableAWSOrganizationsAccessCommand,
   GetAWSOrganizationsAccessStatusCommand,
 } from '@aws-sdk/client-service-catalog';
-import { toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
-import { nextCheckAt } from '../polling';
-import { SHARE_POLL_POLICY } from '../portfolio-share/policy';
 import { refusal } from '../workflow/failure';
-import { busyRetryAt, nextAttempt } from '../workflow/progress';
+import { adaptiveCheckAt, busyRetryAt, nextAttempt } from '../workflow/progress';
 import type { AccessProgress, AccessWorkflowState } from './model';
 
 const wanted = (enable: boolean) => (enable ? 'ENABLED' : 'DISABLED');
-
-/** When to look at an access change again: it gives no hint, so the share backoff applies. */
-function pollAt(progress: AccessProgress, now: Date, ports: Ports): string {
-  const timing = { now, startedAt: new Date(progress.startedAt), deadline: new Date(progress.deadline), polls: progress.polls, random: ports.random };
-  return toTimestamp(nextCheckAt(timing, SHARE_POLL_POLICY));
-}
 
 /**
  * Calls Enable/DisableAWSOrganizationsAccess. A change already under way
@@ -44,7 +35,7 @@ export async function requestAccessChange(state: AccessWorkflowState, ports: Por
   }
   ports.logger.info('Organizations access change requested', { enable: state.request.enable });
   const progress: AccessProgress = { ...base, outcome: 'IN_PROGRESS' };
-  return { ...progress, nextCheckAt: pollAt(progress, now, ports) };
+  return { ...progress, nextCheckAt: adaptiveCheckAt(progress, now, ports.random) };
 }
 
 /** Polls GetAWSOrganizationsAccessStatus once: UNDER_CHANGE waits; a settled status ends the request. */
@@ -62,7 +53,7 @@ export async function checkAccessStatus({ requestId, request, access }: Pick<Acc
   if (accessStatus === wanted(request.enable)) return { ...seen, outcome: 'SUCCEEDED' };
   if (accessStatus === 'UNDER_CHANGE') {
     if (now >= new Date(access.deadline)) return { ...seen, outcome: 'TIMED_OUT', statusMessage: 'still UNDER_CHANGE at the deadline' };
-    return { ...seen, outcome: 'IN_PROGRESS', nextCheckAt: pollAt(seen, now, ports) };
+    return { ...seen, outcome: 'IN_PROGRESS', nextCheckAt: adaptiveCheckAt(seen, now, ports.random) };
   }
   return {
     ...seen,

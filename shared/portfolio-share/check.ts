@@ -1,11 +1,9 @@
 import { DescribePortfolioShareStatusCommand } from '@aws-sdk/client-service-catalog';
-import { toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
-import { nextCheckAt } from '../polling';
 import { refusal, truncate } from '../workflow/failure';
+import { adaptiveCheckAt } from '../workflow/progress';
 import type { ShareOutcome, ShareProgress } from './model';
-import { SHARE_POLL_POLICY } from './policy';
 import { summariseShareDetails } from './share-details';
 
 export interface CheckShareInput {
@@ -46,8 +44,7 @@ export async function checkPortfolioShare({ requestId, share }: CheckShareInput,
       // NOT_STARTED, IN_PROGRESS: no RetryAfter from this API, so back off on our own.
       const deadline = new Date(share.deadline);
       if (now >= deadline) return outcome('TIMED_OUT', { statusMessage: `still ${status} at the deadline` });
-      const next = nextCheckAt({ now, startedAt: new Date(share.startedAt), deadline, polls: seen.polls, random: ports.random }, SHARE_POLL_POLICY);
-      return outcome('IN_PROGRESS', { nextCheckAt: toTimestamp(next) });
+      return outcome('IN_PROGRESS', { nextCheckAt: adaptiveCheckAt(seen, now, ports.random) });
     }
   }
 }

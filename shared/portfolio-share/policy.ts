@@ -1,20 +1,7 @@
-import type { PollPolicy } from '../polling';
+import { ADAPTIVE_POLL_POLICY, type PollPolicy } from '../polling';
 
-/**
- * DescribePortfolioShareStatus gives no RetryAfter. Small shares finish in
- * seconds and organization-wide ones in tens of minutes, so the wait grows
- * with the time the share has run: short first waits, a fifth of the
- * elapsed time later on (a finished share is noticed within ~20 % of its
- * duration), capped, jittered.
- */
-export const SHARE_POLL_POLICY: PollPolicy = {
-  minWaitSeconds: 1,
-  maxHintSeconds: 600,
-  elapsedShare: 0.2,
-  firstWaitSeconds: 3,
-  maxBackoffSeconds: 120,
-  pollBudget: 2000,
-};
+/** DescribePortfolioShareStatus gives no RetryAfter: the adaptive schedule. */
+export const SHARE_POLL_POLICY: PollPolicy = ADAPTIVE_POLL_POLICY;
 
 /** Failed accounts announced per invocation of the fan-out Lambda: 50 full PutEvents calls. */
 export const ANNOUNCE_PAGE_SIZE = 500;

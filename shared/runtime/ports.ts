@@ -1,5 +1,6 @@
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -15,6 +16,7 @@ export interface Ports {
   cloudControl: CloudControlClient;
   eventBridge: EventBridgeClient;
   serviceCatalog: ServiceCatalogClient;
+  partnerCentral: PartnerCentralChannelClient;
   sfn: SFNClient;
   clock: Clock;
   /** Uniform in [0, 1): jitter. */
@@ -32,6 +34,8 @@ export function productionPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     cloudControl: new CloudControlClient({}),
     eventBridge: new EventBridgeClient({}),
     serviceCatalog: new ServiceCatalogClient({}),
+    // Partner Central Channel is served from us-east-1 only.
+    partnerCentral: new PartnerCentralChannelClient({ region: 'us-east-1' }),
     sfn: new SFNClient({}),
     clock: systemClock,
     random: Math.random,

@@ -3,6 +3,7 @@
  * give up, how many times it asked, and when a busy service may be asked
  * again.
  */
+import { ADAPTIVE_POLL_POLICY, nextCheckAt } from '../polling';
 import { addSeconds, toTimestamp } from '../runtime/clock';
 
 export interface ProgressClock {
@@ -44,4 +45,10 @@ export function completionTimings(requestedAt: string, progress: ProgressClock |
     polls: progress?.polls ?? 0,
     attempts: progress?.attempt ?? 0,
   };
+}
+
+/** The next look at an operation whose API gives no RetryAfter: adaptive backoff, never past the deadline. */
+export function adaptiveCheckAt(progress: ProgressClock, now: Date, random: () => number): string {
+  const timing = { now, startedAt: new Date(progress.startedAt), deadline: new Date(progress.deadline), polls: progress.polls, random };
+  return toTimestamp(nextCheckAt(timing, ADAPTIVE_POLL_POLICY));
 }

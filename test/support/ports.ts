@@ -1,5 +1,6 @@
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -17,6 +18,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
     cloudControl: new CloudControlClient({ region, credentials }),
     eventBridge: new EventBridgeClient({ region, credentials }),
     serviceCatalog: new ServiceCatalogClient({ region, credentials }),
+    partnerCentral: new PartnerCentralChannelClient({ region, credentials }),
     sfn: new SFNClient({ region, credentials }),
     clock: { now: () => NOW },
     random: () => 0.5,

@@ -1,0 +1,64 @@
+import { UpdateProgramManagementAccountCommand } from '@aws-sdk/client-partnercentral-channel';
+import { contracts, type ProgramManagementAccountUpdated, type ProgramManagementAccountUpdateRequest } from '../contracts/events';
+import { publishEvents } from '../events/publish';
+import { toTimestamp } from '../runtime/clock';
+import { asTransient, isTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+import { caughtFailure, refusal, type CaughtFailure } from '../workflow/failure';
+import type { RequestBody, WorkflowInput } from '../workflow/ingest';
+
+export type AccountUpdateBody = RequestBody<ProgramManagementAccountUpdateRequest>;
+
+/** What the update Lambda found out: the event detail without the request's own fields. */
+export type AccountUpdateResult = Pick<ProgramManagementAccountUpdated, 'status' | 'programManagementAccount' | 'errorCode' | 'statusMessage' | 'conflict' | 'validation'>;
+
+export interface AccountUpdateState extends WorkflowInput<AccountUpdateBody> {
+  update?: AccountUpdateResult;
+  failure?: CaughtFailure;
+}
+
+interface PartnerCentralError extends Error {
+  resourceId?: string;
+  resourceType?: string;
+  reason?: string;
+  fieldList?: Array<{ name?: string; code?: string; message?: string }>;
+}
+
+/**
+ * UpdateProgramManagementAccount, once. It answers at once, so there is
+ * nothing to poll: throttling and internal errors are rethrown for the ASL
+ * Retry (backoff with jitter); a stale revision (ConflictException), a
+ * refused field (ValidationException, with its fieldList), a missing
+ * account or a denied caller end the request with the API's own words.
+ */
+export async function updateProgramManagementAccount(state: AccountUpdateState, ports: Ports): Promise<AccountUpdateResult> {
+  const { catalog, identifier, displayName, revision } = state.request;
+  try {
+    const response = await ports.partnerCentral.send(new UpdateProgramManagementAccountCommand({ catalog, identifier, displayName, revision }));
+    ports.logger.info('Program management account updated', { revision: response.programManagementAccountDetail?.revision });
+    return { status: 'SUCCEEDED', programManagementAccount: response.programManagementAccountDetail };
+  } catch (error) {
+    if (isTransient(error)) throw asTransient(error);
+    const e = error as PartnerCentralError;
+    ports.logger.warn('Partner Central refused the update', { errorName: e.name });
+    const result: AccountUpdateResult = { status: 'FAILED', ...refusal(error) };
+    if (e.name === 'ConflictException') result.conflict = { resourceId: e.resourceId, resourceType: e.resourceType };
+    if (e.name === 'ValidationException') result.validation = { reason: e.reason, fieldList: e.fieldList ?? [] };
+    return result;
+  }
+}
+
+export function accountUpdatedDetail(state: AccountUpdateState, now: Date): ProgramManagementAccountUpdated {
+  const base = { requestId: state.requestId, catalog: state.request.catalog, identifier: state.request.identifier, requestedAt: state.requestedAt, completedAt: toTimestamp(now) };
+  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
+  if (!state.update) return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: 'the update did not run' };
+  return { ...base, ...state.update };
+}
+
+/** Emits the request's one `Program Management Account Updated` event. */
+export async function emitAccountUpdated(state: AccountUpdateState, ports: Ports) {
+  const detail = accountUpdatedDetail(state, ports.clock.now());
+  const { eventIds } = await publishEvents([{ detailType: contracts.programManagementAccountUpdated.detailType, detail }], ports);
+  const reason = detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
+  return { status: detail.status, eventId: eventIds[0] ?? '', summary: `update of ${detail.identifier}: ${detail.status}${reason}` };
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { DescribeRecordCommand, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
+import { addSeconds, toTimestamp } from '../runtime/clock';
+import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+import { ADAPTIVE_POLL_POLICY } from '../polling';
+import { refusal, truncate } from '../workflow/failure';
+import { adaptiveCheckAt, busyRetryAt, nextAttempt } from '../workflow/progress';
+import type { PropertiesUpdateState, RecordProgress } from './model';
+
+/**
+ * The IdempotencyToken of a request: the same request always gets the same
+ * record, however often the event is delivered or the Lambda retried. Hex
+ * fits the API's `[a-zA-Z0-9][a-zA-Z0-9_-]*`, 1–128.
+ */
+export function idempotencyToken(requestId: string): string {
+  return createHash('sha256').update(`shepherd:provisioned-product-properties:${requestId}`).digest('hex');
+}
+
+const FINAL_RECORD_STATUSES = new Set(['SUCCEEDED', 'FAILED']);
+
+/**
+ * Calls UpdateProvisionedProductProperties: the first time, or again after
+ * the product was busy with another operation (InvalidStateException).
+ * Throttling and 5xx are rethrown for the ASL Retry; other refusals
+ * (InvalidParametersException, ResourceNotFoundException) end the request.
+ */
+export async function startPropertiesUpdate(state: PropertiesUpdateState, ports: Ports): Promise<RecordProgress> {
+  const now = ports.clock.now();
+  if (state.record && state.record.outcome !== 'BUSY') {
+    throw new InvalidWorkflowState(`cannot start update ${state.requestId}: its outcome is ${state.record.outcome}`);
+  }
+  const clock = nextAttempt(state.record, now, ports.config.operationTimeoutSeconds);
+  const base = { ...clock, recordErrors: [] };
+  let response;
+  try {
+    response = await ports.serviceCatalog.send(
+      new UpdateProvisionedProductPropertiesCommand({
+        AcceptLanguage: state.request.acceptLanguage,
+        ProvisionedProductId: state.request.provisionedProductId,
+        ProvisionedProductProperties: state.request.properties,
+        IdempotencyToken: idempotencyToken(state.requestId),
+      }),
+    );
+  } catch (error) {
+    if (isTransient(error)) throw asTransient(error);
+    if ((error as Error).name === 'InvalidStateException') {
+      const retryAt = busyRetryAt(clock.attempt, now, clock.deadline, ports.random);
+      const busy = { ...base, ...refusal(error) };
+      return retryAt ? { ...busy, outcome: 'BUSY', nextCheckAt: retryAt } : { ...busy, outcome: 'TIMED_OUT' };
+    }
+    ports.logger.warn('Service Catalog refused the property update', { errorName: (error as Error).name });
+    return { ...base, outcome: 'FAILED', ...refusal(error) };
+  }
+  ports.logger.info('Property update started', { recordId: response.RecordId, status: response.Status });
+  // A retried request finds its record already finished: look at once.
+  const wait = FINAL_RECORD_STATUSES.has(response.Status ?? '') ? 0 : ADAPTIVE_POLL_POLICY.firstWaitSeconds;
+  return {
+    ...base,
+    recordId: response.RecordId,
+    recordStatus: response.Status,
+    properties: response.ProvisionedProductProperties,
+    outcome: 'IN_PROGRESS',
+    nextCheckAt: toTimestamp(addSeconds(now, wait)),
+  };
+}
+
+/** Polls DescribeRecord once: CREATED / IN_PROGRESS / IN_PROGRESS_IN_ERROR wait; SUCCEEDED and FAILED end. */
+export async function checkPropertiesUpdate({ requestId, record }: Pick<PropertiesUpdateState, 'requestId' | 'record'>, ports: Ports): Promise<RecordProgress> {
+  if (!record?.recordId) throw new InvalidWorkflowState(`update ${requestId} has no record to poll`);
+  const polled: RecordProgress = { ...record, polls: record.polls + 1, nextCheckAt: undefined };
+  let detail;
+  try {
+    detail = (await ports.serviceCatalog.send(new DescribeRecordCommand({ Id: record.recordId }))).RecordDetail;
+  } catch (error) {
+    if (isTransient(error)) throw asTransient(error);
+    return { ...polled, outcome: 'FAILED', ...refusal(error) };
+  }
+  const now = ports.clock.now();
+  const recordErrors = (detail?.RecordErrors ?? []).map((e) => ({ code: e.Code, description: truncate(e.Description) }));
+  const seen: RecordProgress = { ...polled, recordStatus: detail?.Status, recordErrors };
+  switch (detail?.Status) {
+    case 'SUCCEEDED':
+      return { ...seen, outcome: 'SUCCEEDED' };
+    case 'FAILED':
+      return { ...seen, outcome: 'FAILED', errorCode: recordErrors[0]?.code ?? 'RecordFailed', statusMessage: recordErrors[0]?.description };
+    default:
+      if (now >= new Date(record.deadline)) return { ...seen, outcome: 'TIMED_OUT', statusMessage: `record still ${detail?.Status} at the deadline` };
+      return { ...seen, outcome: 'IN_PROGRESS', nextCheckAt: adaptiveCheckAt(seen, now, ports.random) };
+  }
+}
