@@ -48,7 +48,7 @@ function actionsOf(key: string): string[] {
 describe('serverless package', () => {
   it('bundles one artifact per function', () => {
     const functionKeys = Object.keys(loadServiceModel(root).functions);
-    expect(functionKeys).toHaveLength(14);
+    expect(functionKeys).toHaveLength(21);
     for (const key of functionKeys) expect(artifacts).toContain(`${key}.zip`);
   });
 
@@ -60,6 +60,8 @@ describe('serverless package', () => {
     ['ResourceOperationStateMachine', 'resource-operation', 'Submit To Cloud Control', 'StartResourceOperationLambdaFunction'],
     ['PortfolioShareStateMachine', 'portfolio-share', 'Announce Failed Accounts', 'AnnounceShareFailuresLambdaFunction'],
     ['OrganizationsAccessStateMachine', 'organizations-access', 'Request Access Change', 'RequestOrganizationsAccessChangeLambdaFunction'],
+    ['ProvisionedProductPropertiesStateMachine', 'provisioned-product-properties', 'Check Record Status', 'CheckProvisionedProductUpdateLambdaFunction'],
+    ['ProgramManagementAccountStateMachine', 'program-management-account', 'Update Program Management Account', 'UpdateProgramManagementAccountLambdaFunction'],
   ])('deploys %s from workflows/%s.asl.json with Task ARNs substituted', (logicalId, file, taskState, functionId) => {
     const machine = template.Resources[logicalId]!;
     expect(machine.Type).toBe('AWS::StepFunctions::StateMachine');
@@ -111,6 +113,15 @@ describe('serverless package', () => {
     expect(actionsOf('checkOrganizationsAccess')).toEqual(['servicecatalog:GetAWSOrganizationsAccessStatus']);
     expect(actionsOf('emitOrganizationsAccessChanged')).toEqual(['events:PutEvents']);
 
+    expect(actionsOf('ingestProvisionedProductUpdate')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('startProvisionedProductUpdate')).toEqual(['iam:PassRole', 'servicecatalog:UpdateProvisionedProductProperties']);
+    expect(actionsOf('checkProvisionedProductUpdate')).toEqual(['servicecatalog:DescribeRecord']);
+    expect(actionsOf('emitProvisionedProductUpdated')).toEqual(['events:PutEvents']);
+
+    expect(actionsOf('ingestProgramManagementAccountUpdate')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('updateProgramManagementAccount')).toEqual(['partnercentral:UpdateProgramManagementAccount']);
+    expect(actionsOf('emitProgramManagementAccountUpdated')).toEqual(['events:PutEvents']);
+
     const functions = ofType('AWS::Lambda::Function');
     const roles = new Set(functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]));
     expect(roles.size).toBe(functions.length);
@@ -123,16 +134,20 @@ describe('serverless package', () => {
     expect(JSON.stringify(shareStatement.Resource)).toContain(':catalog:${AWS::Region}:${AWS::AccountId}:portfolio/*');
     const orgStatement = statementsOf('requestOrganizationsAccessChange').find((s) => [s.Action].flat().includes('organizations:EnableAWSServiceAccess'));
     expect(orgStatement.Condition).toEqual({ StringEquals: { 'organizations:ServicePrincipal': 'servicecatalog.amazonaws.com' } });
+    const pmaStatement = statementsOf('updateProgramManagementAccount')[1];
+    expect(JSON.stringify(pmaStatement.Resource)).toContain(':catalog/*/program-management-account/*');
   });
 
-  it('grants no wildcard action, and iam:PassRole only for Cloud Control on the configured roles', () => {
+  it('grants no wildcard action, and iam:PassRole only to the service that needs it, on the configured roles', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) {
       for (const policy of role.Properties.Policies ?? []) {
         for (const statement of policy.PolicyDocument.Statement) {
           for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*/);
           if ([statement.Action].flat().includes('iam:PassRole')) {
-            expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
-            expect(JSON.stringify(statement.Resource)).toContain(':role/shepherd-cloudcontrol-*');
+            const passedTo = statement.Condition.StringEquals['iam:PassedToService'];
+            const prefix = { 'cloudformation.amazonaws.com': 'shepherd-cloudcontrol-', 'servicecatalog.amazonaws.com': 'servicecatalog-launch-' }[passedTo as string];
+            expect(prefix).toBeDefined();
+            expect(JSON.stringify(statement.Resource)).toContain(`:role/${prefix}*`);
           }
         }
       }

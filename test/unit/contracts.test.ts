@@ -155,3 +155,68 @@ describe('Portfolio Share Requested validation', () => {
     expect(errors.ok ? [] : errors.errors.map((e) => `${e.field}:${e.code}`)).toEqual(['enable:invalid_type', 'scope:unrecognized_key']);
   });
 });
+
+describe('Provisioned Product Properties Update Requested validation', () => {
+  const fieldsOf = (detail: unknown) => {
+    const result = validateDetail(contracts.provisionedProductPropertiesUpdateRequested.detail, detail);
+    return result.ok ? [] : result.errors.map((e) => `${e.field}:${e.code}`);
+  };
+  const base = { provisionedProductId: 'pp-abcdefghijklm' };
+
+  it.each([
+    ['a role as LAUNCH_ROLE', { LAUNCH_ROLE: 'arn:aws:iam::123456789012:role/sc-launch' }],
+    ['a user as OWNER', { OWNER: 'arn:aws:iam::123456789012:user/alice' }],
+    ['a role as OWNER', { OWNER: 'arn:aws:iam::123456789012:role/team/owner' }],
+    ['an assumed role as OWNER', { OWNER: 'arn:aws:sts::123456789012:assumed-role/Admin/alice@example.com' }],
+    ['both', { LAUNCH_ROLE: 'arn:aws-us-gov:iam::123456789012:role/l', OWNER: 'arn:aws:iam::123456789012:user/a' }],
+  ])('accepts %s', (_why, properties) => {
+    expect(fieldsOf({ ...base, properties })).toEqual([]);
+  });
+
+  it.each([
+    ['a user ARN as LAUNCH_ROLE', { LAUNCH_ROLE: 'arn:aws:iam::123456789012:user/alice' }, 'properties.LAUNCH_ROLE:invalid_format'],
+    ['an assumed-role ARN as LAUNCH_ROLE', { LAUNCH_ROLE: 'arn:aws:sts::123456789012:assumed-role/Admin/x' }, 'properties.LAUNCH_ROLE:invalid_format'],
+    ['a group ARN as OWNER', { OWNER: 'arn:aws:iam::123456789012:group/admins' }, 'properties.OWNER:invalid_format'],
+    ['a bare name as OWNER', { OWNER: 'alice' }, 'properties.OWNER:invalid_format'],
+    ['another key', { LAUNCH_ROLE: 'arn:aws:iam::123456789012:role/x', TAGS: 'a' }, 'properties.TAGS:unrecognized_key'],
+    ['no properties', {}, 'properties:property_required'],
+  ])('rejects %s', (_why, properties, expected) => {
+    expect(fieldsOf({ ...base, properties })).toContain(expected);
+  });
+
+  it('rejects a bad product id and an unknown language', () => {
+    expect(fieldsOf({ provisionedProductId: 'pp/1', properties: { OWNER: 'arn:aws:iam::123456789012:user/a' }, acceptLanguage: 'de' })).toEqual([
+      'provisionedProductId:invalid_format',
+      'acceptLanguage:invalid_value',
+    ]);
+  });
+});
+
+describe('Program Management Account Update Requested validation', () => {
+  const fieldsOf = (detail: unknown) => {
+    const result = validateDetail(contracts.programManagementAccountUpdateRequested.detail, detail);
+    return result.ok ? [] : result.errors.map((e) => `${e.field}:${e.code}`);
+  };
+  const base = { catalog: 'AWS', identifier: 'pma-abcdefghij123' };
+
+  it('accepts the documented shapes', () => {
+    expect(fieldsOf({ ...base, displayName: 'Example Partner', revision: '4' })).toEqual([]);
+    expect(fieldsOf({ ...base, identifier: 'arn:aws:partnercentral:us-east-1:123456789012:catalog/AWS/program-management-account/pma-abcdefghij123' })).toEqual([]);
+  });
+
+  it.each([
+    ['a catalog with digits', { catalog: 'AWS2' }, 'catalog:invalid_format'],
+    ['a catalog over 64 letters', { catalog: 'A'.repeat(65) }, 'catalog:too_big'],
+    ['an identifier of the wrong prefix', { identifier: 'pmx-abcdefghij123' }, 'identifier:invalid_format'],
+    ['an identifier with uppercase', { identifier: 'pma-ABCDEFGHIJ123' }, 'identifier:invalid_format'],
+    ['an ARN of another service', { identifier: 'arn:aws:iam::123456789012:catalog/AWS/program-management-account/pma-abcdefghij123' }, 'identifier:invalid_format'],
+    ['an empty displayName', { displayName: '' }, 'displayName:too_small'],
+    ['a displayName over 30 characters', { displayName: 'd'.repeat(31) }, 'displayName:too_big'],
+    ['a displayName with DEL', { displayName: 'a\u007fb' }, 'displayName:invalid_format'],
+    ['a revision with letters', { revision: '4a' }, 'revision:invalid_format'],
+    ['a revision over 10 digits', { revision: '12345678901' }, 'revision:too_big'],
+    ['an unknown field', { name: 'x' }, 'name:unrecognized_key'],
+  ])('rejects %s', (_why, fields, expected) => {
+    expect(fieldsOf({ ...base, ...fields })).toContain(expected);
+  });
+});

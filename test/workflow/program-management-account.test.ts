@@ -1,0 +1,156 @@
+/**
+ * Partner Central program management account updates end to end on the
+ * local stack: request → ingest → the real ASL → UpdateProgramManagementAccount
+ * (AWS JSON 1.0) on the emulator → one Program Management Account Updated event.
+ */
+import type { LocalStack } from '../../local/stack';
+import type { WorldInput } from '../../local/world';
+import { callsTo, emittedOfType, rejections, requestEntry, startStack } from '../support/stack';
+
+const PMA = 'pma-exampleemea01';
+const ARN = `arn:aws:partnercentral:us-east-1:000000000000:catalog/AWS/program-management-account/${PMA}`;
+
+const world = (extra: Partial<WorldInput> = {}): WorldInput => ({
+  partnerCentral: {
+    programManagementAccounts: [
+      { catalog: 'AWS', id: PMA, displayName: 'Example Partner EMEA', revision: '4' },
+      { catalog: 'AWS', id: 'pma-lockedaccount', displayName: 'Locked', denied: true },
+    ],
+  },
+  ...extra,
+});
+
+const rename = (requestId: string, fields: Record<string, unknown> = {}) => ({
+  requestId,
+  catalog: 'AWS',
+  identifier: PMA,
+  displayName: 'Example Partner Europe',
+  ...fields,
+});
+
+async function requestRenames(stack: LocalStack, ...details: Array<Record<string, unknown>>): Promise<void> {
+  const response = await stack.putEvents(details.map((d) => requestEntry(d, 'Program Management Account Update Requested')));
+  expect(response.FailedEntryCount).toBe(0);
+  await stack.settle();
+}
+
+const updatedEvents = (stack: LocalStack) => emittedOfType(stack, 'Program Management Account Updated').map((e) => e.detail as Record<string, any>);
+const byRequest = (stack: LocalStack) => Object.fromEntries(updatedEvents(stack).map((e) => [e.requestId, e]));
+
+let stack: LocalStack;
+afterEach(async () => {
+  await stack?.stop();
+});
+
+it('updates the display name at the current revision and reports the returned detail', async () => {
+  stack = await startStack(world());
+  await requestRenames(stack, rename('ok-1', { revision: '4' }));
+  expect(updatedEvents(stack)).toEqual([
+    expect.objectContaining({
+      requestId: 'ok-1', status: 'SUCCEEDED', catalog: 'AWS', identifier: PMA,
+      programManagementAccount: { arn: ARN, id: PMA, displayName: 'Example Partner Europe', revision: '5' },
+    }),
+  ]);
+  expect(stack.partnerCentral.accounts.get(PMA)).toMatchObject({ displayName: 'Example Partner Europe', revision: '5' });
+});
+
+it('accepts the account ARN as identifier', async () => {
+  stack = await startStack(world());
+  await requestRenames(stack, rename('arn-1', { identifier: ARN }));
+  expect(updatedEvents(stack)).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
+});
+
+it('ends FAILED naming the conflict when the revision is stale', async () => {
+  stack = await startStack(world());
+  await requestRenames(stack, rename('stale-1', { revision: '3' }));
+  expect(updatedEvents(stack)).toEqual([
+    expect.objectContaining({
+      status: 'FAILED', errorCode: 'ConflictException', conflict: { resourceId: PMA, resourceType: 'ProgramManagementAccount' },
+      statusMessage: expect.stringContaining('at revision 4'),
+    }),
+  ]);
+  expect(stack.partnerCentral.accounts.get(PMA)!.revision).toBe('4');
+});
+
+it('passes the ValidationException fieldList on to the event', async () => {
+  stack = await startStack(world());
+  await requestRenames(
+    stack,
+    rename('mismatch-1', { identifier: `arn:aws:partnercentral:us-east-1:000000000000:catalog/Sandbox/program-management-account/${PMA}` }),
+    rename('catalog-1', { catalog: 'Marketplace' }),
+  );
+  const events = byRequest(stack);
+  expect(events['mismatch-1']).toMatchObject({
+    status: 'FAILED', errorCode: 'ValidationException',
+    validation: { reason: 'BUSINESS_VALIDATION_FAILED', fieldList: [expect.objectContaining({ name: 'identifier', code: 'INVALID_VALUE' })] },
+  });
+  expect(events['catalog-1']!.validation.fieldList).toEqual([expect.objectContaining({ name: 'catalog', code: 'INVALID_VALUE' })]);
+});
+
+it('ends FAILED with ResourceNotFoundException and AccessDeniedException', async () => {
+  stack = await startStack(world());
+  await requestRenames(stack, rename('missing-1', { identifier: 'pma-doesnotexist0' }), rename('denied-1', { identifier: 'pma-lockedaccount' }));
+  const events = byRequest(stack);
+  expect(events['missing-1']).toMatchObject({ status: 'FAILED', errorCode: 'ResourceNotFoundException' });
+  expect(events['denied-1']).toMatchObject({ status: 'FAILED', errorCode: 'AccessDeniedException' });
+});
+
+it('retries ThrottlingException and InternalServerException with backoff, and updates once', async () => {
+  stack = await startStack(
+    world({
+      faults: [
+        { operation: 'UpdateProgramManagementAccount', error: 'ThrottlingException', times: 4 },
+        { operation: 'UpdateProgramManagementAccount', error: 'InternalServerException', status: 500, times: 3 },
+      ],
+    }),
+  );
+  await requestRenames(stack, rename('throttled-1', { revision: '4' }));
+  expect(updatedEvents(stack)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', programManagementAccount: expect.objectContaining({ revision: '5' }) })]);
+  const calls = callsTo(stack, 'UpdateProgramManagementAccount');
+  expect(calls.filter((c) => c.error).map((c) => c.error)).toEqual([...Array(4).fill('ThrottlingException'), ...Array(3).fill('InternalServerException')]);
+  expect(calls.filter((c) => !c.error)).toHaveLength(1);
+  // Retries are spread out in virtual time, not fired back to back.
+  expect(calls.at(-1)!.at.getTime() - calls[0]!.at.getTime()).toBeGreaterThan(2000);
+});
+
+it('updates once for a redelivered event, and rejects a reused requestId with another body', async () => {
+  stack = await startStack(world());
+  const envelope = {
+    version: '0' as const, id: 'evt-pma-1', 'detail-type': 'Program Management Account Update Requested', source: 'platform.partners',
+    account: '000000000000', time: '2026-11-25T09:00:00Z', region: 'us-east-1', resources: [], detail: rename('dup-1'),
+  };
+  stack.inject(envelope);
+  stack.inject(envelope);
+  await stack.settle();
+  await requestRenames(stack, rename('dup-1', { displayName: 'Something else' }));
+  expect(updatedEvents(stack)).toHaveLength(1);
+  expect(callsTo(stack, 'UpdateProgramManagementAccount')).toHaveLength(1);
+  expect(rejections(stack)).toEqual([expect.objectContaining({ requestId: 'dup-1', errors: [expect.objectContaining({ code: 'conflict' })] })]);
+});
+
+it('rejects each documented constraint before calling Partner Central', async () => {
+  stack = await startStack(world());
+  await requestRenames(
+    stack,
+    rename('bad-1', { catalog: 'AWS1' }),
+    rename('bad-2', { catalog: '' }),
+    rename('bad-3', { identifier: 'pma-short' }),
+    rename('bad-4', { identifier: 'acct-exampleemea01' }),
+    rename('bad-5', { displayName: 'x'.repeat(31) }),
+    rename('bad-6', { displayName: 'tab\there' }),
+    rename('bad-7', { revision: 'v4' }),
+    rename('bad-8', { revision: '12345678901' }),
+  );
+  const byId = Object.fromEntries(rejections(stack).map((r) => [r.requestId, r.errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)]));
+  expect(byId).toEqual({
+    'bad-1': ['catalog:invalid_format'],
+    'bad-2': ['catalog:too_small', 'catalog:invalid_format'],
+    'bad-3': ['identifier:too_small', 'identifier:invalid_format'],
+    'bad-4': ['identifier:invalid_format'],
+    'bad-5': ['displayName:too_big'],
+    'bad-6': ['displayName:invalid_format'],
+    'bad-7': ['revision:invalid_format'],
+    'bad-8': ['revision:too_big'],
+  });
+  expect(callsTo(stack, 'UpdateProgramManagementAccount')).toEqual([]);
+});
