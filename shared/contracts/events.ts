@@ -49,6 +49,15 @@ export type HookInvocation = z.infer<typeof hookInvocation>;
 
 const timestamp = z.iso.datetime();
 
+/** When a request was asked for, started and ended, and how often Shepherd polled and (re)started it. */
+const completionTimings = {
+  requestedAt: timestamp,
+  startedAt: timestamp.optional(),
+  completedAt: timestamp,
+  polls: z.int().nonnegative(),
+  attempts: z.int().nonnegative(),
+};
+
 export const resourceOperationCompletedDetail = z.object({
   requestId: c.requestId,
   operation: z.enum(['CREATE', 'UPDATE', 'DELETE']),
@@ -60,11 +69,7 @@ export const resourceOperationCompletedDetail = z.object({
   statusMessage: z.string().optional(),
   hooks: z.array(hookInvocation),
   failedHook: hookInvocation.optional(),
-  requestedAt: timestamp,
-  startedAt: timestamp.optional(),
-  completedAt: timestamp,
-  polls: z.int().nonnegative(),
-  attempts: z.int().nonnegative(),
+  ...completionTimings,
 });
 export type ResourceOperationCompleted = z.infer<typeof resourceOperationCompletedDetail>;
 
@@ -159,11 +164,7 @@ export const portfolioShareCompletedDetail = z.object({
   failuresByError,
   /** Failed-account events EventBridge kept refusing (also in the dead-letter record); 0 normally. */
   accountEventsNotDelivered: z.int().nonnegative(),
-  requestedAt: timestamp,
-  startedAt: timestamp.optional(),
-  completedAt: timestamp,
-  polls: z.int().nonnegative(),
-  attempts: z.int().nonnegative(),
+  ...completionTimings,
 });
 export type PortfolioShareCompleted = z.infer<typeof portfolioShareCompletedDetail>;
 
@@ -214,11 +215,7 @@ export const provisionedProductPropertiesUpdatedDetail = z.object({
   requestedProperties: productProperties,
   errorCode: z.string().optional(),
   statusMessage: z.string().optional(),
-  requestedAt: timestamp,
-  startedAt: timestamp.optional(),
-  completedAt: timestamp,
-  polls: z.int().nonnegative(),
-  attempts: z.int().nonnegative(),
+  ...completionTimings,
 });
 export type ProvisionedProductPropertiesUpdated = z.infer<typeof provisionedProductPropertiesUpdatedDetail>;
 

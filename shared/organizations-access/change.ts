@@ -6,7 +6,7 @@ import {
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import { refusal } from '../workflow/failure';
-import { adaptiveCheckAt, busyRetryAt, nextAttempt } from '../workflow/progress';
+import { adaptiveCheckAt, nextAttempt, refusedStart } from '../workflow/progress';
 import type { AccessProgress, AccessWorkflowState } from './model';
 
 const wanted = (enable: boolean) => (enable ? 'ENABLED' : 'DISABLED');
@@ -26,12 +26,7 @@ export async function requestAccessChange(state: AccessWorkflowState, ports: Por
     await ports.serviceCatalog.send(state.request.enable ? new EnableAWSOrganizationsAccessCommand({}) : new DisableAWSOrganizationsAccessCommand({}));
   } catch (error) {
     if (isTransient(error)) throw asTransient(error);
-    if ((error as Error).name === 'InvalidStateException') {
-      const retryAt = busyRetryAt(base.attempt, now, base.deadline, ports.random);
-      const busy = { ...base, ...refusal(error) };
-      return retryAt ? { ...busy, outcome: 'BUSY', nextCheckAt: retryAt } : { ...busy, outcome: 'TIMED_OUT' };
-    }
-    return { ...base, outcome: 'FAILED', ...refusal(error) };
+    return refusedStart(error, base, now, ports.random);
   }
   ports.logger.info('Organizations access change requested', { enable: state.request.enable });
   const progress: AccessProgress = { ...base, outcome: 'IN_PROGRESS' };

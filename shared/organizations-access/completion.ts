@@ -2,10 +2,8 @@ import { contracts, type OrganizationsAccessChanged } from '../contracts/events'
 import { publishEvents } from '../events/publish';
 import { toTimestamp } from '../runtime/clock';
 import type { Ports } from '../runtime/ports';
-import { caughtFailure } from '../workflow/failure';
+import { endingOf } from '../workflow/ending';
 import type { AccessWorkflowState } from './model';
-
-const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT']);
 
 export function accessChangedDetail(state: AccessWorkflowState, now: Date): OrganizationsAccessChanged {
   const access = state.access;
@@ -18,12 +16,7 @@ export function accessChangedDetail(state: AccessWorkflowState, now: Date): Orga
     completedAt: toTimestamp(now),
     polls: access?.polls ?? 0,
   };
-  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
-  if (!access || !FINAL.has(access.outcome)) {
-    return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `access outcome is ${access?.outcome ?? 'missing'}` };
-  }
-  const status = access.outcome as OrganizationsAccessChanged['status'];
-  return { ...base, status, errorCode: access.errorCode, statusMessage: access.statusMessage };
+  return { ...base, ...endingOf(state.failure, access, ['SUCCEEDED', 'FAILED', 'TIMED_OUT'] as const) };
 }
 
 /** Emits the one `Organizations Access Changed` event of a request. */

@@ -1,11 +1,9 @@
-import { contracts, type PortfolioShareCompleted, type ShareStatus } from '../contracts/events';
+import { contracts, shareStatus, type PortfolioShareCompleted } from '../contracts/events';
 import { publishEvents } from '../events/publish';
 import type { Ports } from '../runtime/ports';
-import { caughtFailure } from '../workflow/failure';
+import { endingOf } from '../workflow/ending';
 import { completionTimings } from '../workflow/progress';
 import { targetOf, type ShareWorkflowState } from './model';
-
-const FINAL: ReadonlySet<string> = new Set<ShareStatus>(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'TIMED_OUT']);
 
 /** Failed accounts whose event never went out: given up on after refusals, or all left when the fan-out failed. */
 function notAnnounced(state: ShareWorkflowState): number {
@@ -28,12 +26,7 @@ export function shareCompletionDetail(state: ShareWorkflowState, now: Date): Por
     accountEventsNotDelivered: notAnnounced(state),
     ...completionTimings(state.requestedAt, share, now),
   };
-  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
-  if (!share || !FINAL.has(share.outcome)) {
-    return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `share outcome is ${share?.outcome ?? 'missing'}` };
-  }
-  const status = share.outcome as ShareStatus;
-  return { ...base, status, errorCode: status === 'SUCCEEDED' ? undefined : share.errorCode, statusMessage: status === 'SUCCEEDED' ? undefined : share.statusMessage };
+  return { ...base, ...endingOf(state.failure, share, shareStatus.options) };
 }
 
 function summarise(d: PortfolioShareCompleted): string {

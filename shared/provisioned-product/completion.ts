@@ -1,11 +1,9 @@
 import { contracts, type ProvisionedProductPropertiesUpdated } from '../contracts/events';
 import { publishEvents } from '../events/publish';
 import type { Ports } from '../runtime/ports';
-import { caughtFailure } from '../workflow/failure';
+import { endingOf } from '../workflow/ending';
 import { completionTimings } from '../workflow/progress';
 import type { PropertiesUpdateState } from './model';
-
-const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT']);
 
 export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date): ProvisionedProductPropertiesUpdated {
   const record = state.record;
@@ -18,13 +16,8 @@ export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date)
     requestedProperties: state.request.properties,
     ...completionTimings(state.requestedAt, record, now),
   };
-  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
-  if (!record || !FINAL.has(record.outcome)) {
-    return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `record outcome is ${record?.outcome ?? 'missing'}` };
-  }
-  const status = record.outcome as ProvisionedProductPropertiesUpdated['status'];
-  if (status === 'SUCCEEDED') return { ...base, status, properties: record.properties ?? state.request.properties };
-  return { ...base, status, errorCode: record.errorCode, statusMessage: record.statusMessage };
+  const ending = endingOf(state.failure, record, ['SUCCEEDED', 'FAILED', 'TIMED_OUT'] as const);
+  return ending.status === 'SUCCEEDED' ? { ...base, ...ending, properties: record?.properties ?? state.request.properties } : { ...base, ...ending };
 }
 
 /** Emits the request's one `Provisioned Product Properties Updated` event. */

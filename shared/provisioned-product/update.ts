@@ -5,7 +5,7 @@ import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/error
 import type { Ports } from '../runtime/ports';
 import { ADAPTIVE_POLL_POLICY } from '../polling';
 import { refusal, truncate } from '../workflow/failure';
-import { adaptiveCheckAt, busyRetryAt, nextAttempt } from '../workflow/progress';
+import { adaptiveCheckAt, nextAttempt, refusedStart } from '../workflow/progress';
 import type { PropertiesUpdateState, RecordProgress } from './model';
 
 /**
@@ -44,13 +44,8 @@ export async function startPropertiesUpdate(state: PropertiesUpdateState, ports:
     );
   } catch (error) {
     if (isTransient(error)) throw asTransient(error);
-    if ((error as Error).name === 'InvalidStateException') {
-      const retryAt = busyRetryAt(clock.attempt, now, clock.deadline, ports.random);
-      const busy = { ...base, ...refusal(error) };
-      return retryAt ? { ...busy, outcome: 'BUSY', nextCheckAt: retryAt } : { ...busy, outcome: 'TIMED_OUT' };
-    }
     ports.logger.warn('Service Catalog refused the property update', { errorName: (error as Error).name });
-    return { ...base, outcome: 'FAILED', ...refusal(error) };
+    return refusedStart(error, base, now, ports.random);
   }
   ports.logger.info('Property update started', { recordId: response.RecordId, status: response.Status });
   // A retried request finds its record already finished: look at once.

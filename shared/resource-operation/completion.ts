@@ -1,17 +1,10 @@
-import { contracts, type OperationStatus, type ResourceOperationCompleted } from '../contracts/events';
+import { contracts, operationStatus, type ResourceOperationCompleted } from '../contracts/events';
 import { publishEvents } from '../events/publish';
 import type { Ports } from '../runtime/ports';
-import { caughtFailure } from '../workflow/failure';
+import { endingOf } from '../workflow/ending';
 import { completionTimings } from '../workflow/progress';
 import type { CompletionResult, WorkflowState } from './model';
 import { failedHook } from './progress';
-
-const STATUS_BY_OUTCOME: Record<string, OperationStatus> = {
-  SUCCEEDED: 'SUCCEEDED',
-  FAILED: 'FAILED',
-  CANCELLED: 'CANCELLED',
-  TIMED_OUT: 'TIMED_OUT',
-};
 
 /**
  * The `Resource Operation Completed` detail for a finished execution. The
@@ -31,12 +24,7 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
     failedHook: failedHook(hooks),
     ...completionTimings(state.requestedAt, op, now),
   };
-  if (state.failure) return { ...base, ...caughtFailure(state.failure) };
-  const status = STATUS_BY_OUTCOME[op?.outcome ?? ''];
-  if (!status) {
-    return { ...base, status: 'FAILED', errorCode: 'InvalidWorkflowState', statusMessage: `operation outcome is ${op?.outcome ?? 'missing'}` };
-  }
-  return { ...base, status, errorCode: status === 'SUCCEEDED' ? undefined : op?.errorCode, statusMessage: op?.statusMessage };
+  return { ...base, ...endingOf(state.failure, op, operationStatus.options) };
 }
 
 function summarise(detail: ResourceOperationCompleted): string {

@@ -5,6 +5,7 @@
  */
 import { ADAPTIVE_POLL_POLICY, nextCheckAt } from '../polling';
 import { addSeconds, toTimestamp } from '../runtime/clock';
+import { refusal } from './failure';
 
 export interface ProgressClock {
   /** Calls that started (or tried to start) the operation, the first included. */
@@ -51,4 +52,17 @@ export function completionTimings(requestedAt: string, progress: ProgressClock |
 export function adaptiveCheckAt(progress: ProgressClock, now: Date, random: () => number): string {
   const timing = { now, startedAt: new Date(progress.startedAt), deadline: new Date(progress.deadline), polls: progress.polls, random };
   return toTimestamp(nextCheckAt(timing, ADAPTIVE_POLL_POLICY));
+}
+
+/**
+ * A start call the service refused for good or for now. "Busy"
+ * (InvalidStateException: another action holds the resource) waits and
+ * tries again until the deadline; anything else ends the request FAILED
+ * with the API's own reason.
+ */
+export function refusedStart<B extends ProgressClock>(error: unknown, base: B, now: Date, random: () => number) {
+  const refused = { ...base, ...refusal(error) };
+  if ((error as Error).name !== 'InvalidStateException') return { ...refused, outcome: 'FAILED' as const };
+  const retryAt = busyRetryAt(base.attempt, now, base.deadline, random);
+  return retryAt ? { ...refused, outcome: 'BUSY' as const, nextCheckAt: retryAt } : { ...refused, outcome: 'TIMED_OUT' as const };
 }
