@@ -13,11 +13,16 @@ export function requestEntry(detail: Record<string, unknown>, detailType = 'Reso
   return { Source: 'platform.provisioning', DetailType: detailType, Detail: JSON.stringify(detail) };
 }
 
-/** Publishes the requests through PutEvents and waits until every one has run to its end. */
-export async function runRequests(stack: LocalStack, ...details: Array<Record<string, unknown>>): Promise<void> {
-  const response = await stack.putEvents(details.map((d) => requestEntry(d)));
+/** Publishes requests of one detail-type through PutEvents and waits until every one has run to its end. */
+export async function sendRequests(stack: LocalStack, detailType: string, ...details: Array<Record<string, unknown>>): Promise<void> {
+  const response = await stack.putEvents(details.map((d) => requestEntry(d, detailType)));
   expect(response.FailedEntryCount).toBe(0);
   await stack.settle();
+}
+
+/** Resource Operation Requested events, run to their end. */
+export function runRequests(stack: LocalStack, ...details: Array<Record<string, unknown>>): Promise<void> {
+  return sendRequests(stack, 'Resource Operation Requested', ...details);
 }
 
 export function emittedOfType(stack: LocalStack, detailType: string): EventEnvelope[] {

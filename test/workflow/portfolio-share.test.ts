@@ -6,7 +6,7 @@
 import { ServiceCatalogClient, paginateListOrganizationPortfolioAccess } from '@aws-sdk/client-service-catalog';
 import type { LocalStack } from '../../local/stack';
 import type { WorldInput } from '../../local/world';
-import { callsTo, emittedOfType, rejections, requestEntry, secondsSinceT0, startStack } from '../support/stack';
+import { callsTo, emittedOfType, rejections, requestEntry, secondsSinceT0, sendRequests, startStack } from '../support/stack';
 
 const PORTFOLIO = 'port-2abcdext3y5fk';
 const OTHER_PORTFOLIO = 'port-9zyxwvut8s7rq';
@@ -40,14 +40,9 @@ const share = (requestId: string, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
-async function send(stack: LocalStack, detailType: string, ...details: Array<Record<string, unknown>>): Promise<void> {
-  const response = await stack.putEvents(details.map((d) => requestEntry(d, detailType)));
-  expect(response.FailedEntryCount).toBe(0);
-  await stack.settle();
-}
-const requestShares = (stack: LocalStack, ...details: Array<Record<string, unknown>>) => send(stack, 'Portfolio Share Requested', ...details);
+const requestShares = (stack: LocalStack, ...details: Array<Record<string, unknown>>) => sendRequests(stack, 'Portfolio Share Requested', ...details);
 const requestAccess = (stack: LocalStack, ...details: Array<Record<string, unknown>>) =>
-  send(stack, 'Organizations Access Change Requested', ...details);
+  sendRequests(stack, 'Organizations Access Change Requested', ...details);
 
 /** A request as the bus delivers it, with its own event id (the same id twice is a redelivery). */
 const envelopeOf = (id: string, detail: Record<string, unknown>, detailType = 'Portfolio Share Requested') => ({

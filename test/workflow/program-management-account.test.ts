@@ -5,7 +5,7 @@
  */
 import type { LocalStack } from '../../local/stack';
 import type { WorldInput } from '../../local/world';
-import { callsTo, emittedOfType, rejections, requestEntry, startStack } from '../support/stack';
+import { callsTo, emittedOfType, rejections, sendRequests, startStack } from '../support/stack';
 
 const PMA = 'pma-exampleemea01';
 const ARN = `arn:aws:partnercentral:us-east-1:000000000000:catalog/AWS/program-management-account/${PMA}`;
@@ -28,11 +28,8 @@ const rename = (requestId: string, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
-async function requestRenames(stack: LocalStack, ...details: Array<Record<string, unknown>>): Promise<void> {
-  const response = await stack.putEvents(details.map((d) => requestEntry(d, 'Program Management Account Update Requested')));
-  expect(response.FailedEntryCount).toBe(0);
-  await stack.settle();
-}
+const requestRenames = (stack: LocalStack, ...details: Array<Record<string, unknown>>) =>
+  sendRequests(stack, 'Program Management Account Update Requested', ...details);
 
 const updatedEvents = (stack: LocalStack) => emittedOfType(stack, 'Program Management Account Updated').map((e) => e.detail as Record<string, any>);
 const byRequest = (stack: LocalStack) => Object.fromEntries(updatedEvents(stack).map((e) => [e.requestId, e]));

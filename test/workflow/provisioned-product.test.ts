@@ -9,7 +9,7 @@ import { DescribeRecordCommand, ListRecordHistoryCommand, ServiceCatalogClient, 
 import type { LocalStack } from '../../local/stack';
 import type { WorldInput } from '../../local/world';
 import { idempotencyToken } from '../../shared/provisioned-product/update';
-import { callsTo, emittedOfType, rejections, requestEntry, startStack } from '../support/stack';
+import { callsTo, emittedOfType, rejections, sendRequests, startStack } from '../support/stack';
 
 const PRODUCT = 'pp-teamavpc00001';
 const ALICE = 'arn:aws:iam::000000000000:user/alice';
@@ -32,11 +32,8 @@ const update = (requestId: string, properties: Record<string, string>, extra: Re
   ...extra,
 });
 
-async function requestUpdates(stack: LocalStack, ...details: Array<Record<string, unknown>>): Promise<void> {
-  const response = await stack.putEvents(details.map((d) => requestEntry(d, 'Provisioned Product Properties Update Requested')));
-  expect(response.FailedEntryCount).toBe(0);
-  await stack.settle();
-}
+const requestUpdates = (stack: LocalStack, ...details: Array<Record<string, unknown>>) =>
+  sendRequests(stack, 'Provisioned Product Properties Update Requested', ...details);
 
 const updated = (stack: LocalStack) => emittedOfType(stack, 'Provisioned Product Properties Updated').map((e) => e.detail as Record<string, any>);
 
