@@ -1,6 +1,7 @@
+import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
 import { defineHandler } from '../shared/runtime/lambda';
 import { emitPortfolioShareCompleted } from '../shared/portfolio-share/completion';
 import type { ShareWorkflowState } from '../shared/portfolio-share/model';
 
 /** Task `Emit Share Completion Event`: the share's one Portfolio Share Completed event. */
-export const { handler, build } = defineHandler((state: ShareWorkflowState, ports) => emitPortfolioShareCompleted(state, ports));
+export const { handler, build } = defineHandler((state: ShareWorkflowState, ports) => emitPortfolioShareCompleted(state, ports), { ledger: dynamoLedger });

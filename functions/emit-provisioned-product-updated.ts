@@ -1,6 +1,7 @@
+import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
 import { defineHandler } from '../shared/runtime/lambda';
 import { emitPropertiesUpdated } from '../shared/provisioned-product/completion';
 import type { PropertiesUpdateState } from '../shared/provisioned-product/model';
 
 /** Task `Emit Properties Updated Event`: the request's one terminal event. */
-export const { handler, build } = defineHandler((state: PropertiesUpdateState, ports) => emitPropertiesUpdated(state, ports));
+export const { handler, build } = defineHandler((state: PropertiesUpdateState, ports) => emitPropertiesUpdated(state, ports), { ledger: dynamoLedger });

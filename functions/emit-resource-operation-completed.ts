@@ -1,6 +1,7 @@
+import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
 import { defineHandler } from '../shared/runtime/lambda';
 import { emitResourceOperationCompleted } from '../shared/resource-operation/completion';
 import type { WorkflowState } from '../shared/resource-operation/model';
 
 /** Task `Emit Completion Event`: the request's one terminal event. */
-export const { handler, build } = defineHandler((state: WorkflowState, ports) => emitResourceOperationCompleted(state, ports));
+export const { handler, build } = defineHandler((state: WorkflowState, ports) => emitResourceOperationCompleted(state, ports), { ledger: dynamoLedger });

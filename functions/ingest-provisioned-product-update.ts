@@ -1,9 +1,11 @@
 import { contracts } from '../shared/contracts/events';
 import type { IncomingEvent } from '../shared/events/reject';
+import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
 import { defineHandler } from '../shared/runtime/lambda';
 import { ingestRequest } from '../shared/workflow/ingest';
 
 /** Rule target for `Provisioned Product Properties Update Requested`: validate, then start the execution by request id. */
 export const { handler, build } = defineHandler((event: IncomingEvent, ports) =>
   ingestRequest(contracts.provisionedProductPropertiesUpdateRequested, event, ports),
+  { ledger: dynamoLedger },
 );

@@ -67,6 +67,10 @@ export interface ServiceModel {
   functions: Record<string, FunctionModel>;
   rules: RuleModel[];
   stateMachines: Record<string, StateMachineModel>;
+  /** DynamoDB tables the service declares (by name). */
+  tableNames: string[];
+  /** SQS queues the service declares (by URL). */
+  queueUrls: string[];
 }
 
 type Json = unknown;
@@ -176,10 +180,12 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     if (sm) return attr === 'Name' ? sm.name : sm.arn;
     const resource = resources[logicalId];
     if (!resource) throw new Error(`serverless.yml: unknown resource ${logicalId}`);
-    const name = String(resource.Properties?.Name ?? resource.Properties?.QueueName ?? logicalId);
+    const name = String(resource.Properties?.Name ?? resource.Properties?.QueueName ?? resource.Properties?.TableName ?? logicalId);
     switch (resource.Type) {
       case 'AWS::Events::EventBus':
         return attr === 'Arn' ? `arn:aws:events:${region}:${accountId}:event-bus/${name}` : name;
+      case 'AWS::DynamoDB::Table':
+        return attr === 'Arn' ? `arn:aws:dynamodb:${region}:${accountId}:table/${name}` : name;
       case 'AWS::SQS::Queue':
         return attr === 'Arn' ? `arn:aws:sqs:${region}:${accountId}:${name}` : `http://localhost/${accountId}/${name}`;
       default:
@@ -238,7 +244,12 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   const busNames = Object.values(resources)
     .filter((r: any) => r.Type === 'AWS::Events::EventBus')
     .map((r: any) => String(r.Properties.Name));
-  return { root, service, stage, region, accountId, busNames: ['default', ...busNames], functions, rules, stateMachines };
+  const namesOf = (type: string) => Object.keys(resources).filter((id) => resources[id].Type === type).map((id) => attribute(id, 'Ref'));
+  return {
+    root, service, stage, region, accountId, busNames: ['default', ...busNames], functions, rules, stateMachines,
+    tableNames: namesOf('AWS::DynamoDB::Table'),
+    queueUrls: namesOf('AWS::SQS::Queue'),
+  };
 }
 
 /** Calls `visit` for every state, nested Map and Parallel states included. */

@@ -9,18 +9,23 @@
  */
 import { Console } from 'node:console';
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SHEPHERD_SOURCE } from '../shared/contracts/events';
 import { configFromEnv } from '../shared/runtime/config';
 import type { LambdaHandler } from '../shared/runtime/lambda';
+import { noLedger } from '../shared/runtime/ledger';
 import { realSleep, type Ports } from '../shared/runtime/ports';
 import { AwsServer } from './aws-server';
 import { VirtualClock } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
+import { DynamoDbEmulator } from './emulators/dynamodb';
+import { SqsEmulator } from './emulators/sqs';
 import { EventBridgeEmulator, type EventEnvelope } from './emulators/event-bridge';
 import { PartnerCentralEmulator } from './emulators/partner-central';
 import { ProvisionedProductEmulator } from './emulators/provisioned-products';
@@ -82,12 +87,14 @@ export class LocalStack {
   readonly serviceCatalog: ServiceCatalogEmulator;
   readonly provisionedProducts: ProvisionedProductEmulator;
   readonly partnerCentral: PartnerCentralEmulator;
+  readonly dynamodb: DynamoDbEmulator;
+  readonly sqs: SqsEmulator;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly deadLetters: DeadLetter[] = [];
   readonly invocations = new Map<string, number>();
   private readonly listeners: Array<(event: StackEvent) => void> = [];
   private readonly handlers = new Map<string, LambdaHandler<unknown, unknown>>();
-  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; partnerCentral: PartnerCentralChannelClient; sfn: SFNClient };
+  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; partnerCentral: PartnerCentralChannelClient; sfn: SFNClient; dynamodb: DynamoDBClient; sqs: SQSClient };
   private readonly random: () => number;
   private readonly logger: Logger;
 
@@ -108,6 +115,8 @@ export class LocalStack {
     this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed);
     this.provisionedProducts = new ProvisionedProductEmulator(world, clock, world.seed);
     this.partnerCentral = new PartnerCentralEmulator(world, clock, model.region);
+    this.dynamodb = new DynamoDbEmulator(model.tableNames);
+    this.sqs = new SqsEmulator(model.queueUrls);
     this.stepFunctions = new StepFunctionsEmulator(loadInterpreter(clock), clock, {
       onStateEntered: (execution, stateName, stateType) =>
         this.emit({ type: 'state', execution, stateName, stateType, polls: pollsOf(execution) }),
@@ -118,6 +127,8 @@ export class LocalStack {
     server.register('AWSStepFunctions', this.stepFunctions.operations());
     server.register('AWS242ServiceCatalogService', { ...this.serviceCatalog.operations(), ...this.provisionedProducts.operations() });
     server.register('PartnerCentralChannel', this.partnerCentral.operations());
+    server.register('DynamoDB_20120810', this.dynamodb.operations());
+    server.register('AmazonSQS', this.sqs.operations());
 
     const clientConfig = {
       endpoint: url,
@@ -130,6 +141,8 @@ export class LocalStack {
       serviceCatalog: new ServiceCatalogClient(clientConfig),
       partnerCentral: new PartnerCentralChannelClient(clientConfig),
       sfn: new SFNClient(clientConfig),
+      dynamodb: new DynamoDBClient(clientConfig),
+      sqs: new SQSClient(clientConfig),
     };
     this.logger = new Logger({ serviceName: 'shepherd', logLevel: logLevel as never });
     // Handler logs go to stderr locally: stdout carries the events `shepherd run --json` prints.
@@ -217,6 +230,8 @@ export class LocalStack {
       sleep: realSleep,
       config: configFromEnv(fn.environment),
       logger: this.logger,
+      // The function's module picks its ledger (defineHandler options), as in production.
+      ledger: noLedger,
     };
   }
 

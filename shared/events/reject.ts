@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { stableStringify } from '../json';
 import { contracts, type FieldError, type RequestRejected } from '../contracts/events';
 import type { Ports } from '../runtime/ports';
 import { publishEvents } from './publish';
@@ -22,7 +24,9 @@ export async function rejectRequest(
     errors,
   };
   ports.logger.warn('Request rejected', { reason, errors, eventId: event.id });
-  await publishEvents([{ detailType: contracts.requestRejected.detailType, detail }], ports);
+  // The same bad request delivered again (or resent) is rejected once.
+  const key = `rejected#${createHash('sha256').update(stableStringify([event['detail-type'], requestId ?? event.id, event.detail])).digest('hex')}`;
+  await ports.ledger.once(key, () => publishEvents([{ detailType: contracts.requestRejected.detailType, detail }], ports));
   return detail;
 }
 

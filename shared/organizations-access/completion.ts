@@ -1,5 +1,5 @@
 import { contracts, type OrganizationsAccessChanged } from '../contracts/events';
-import { publishEvents } from '../events/publish';
+import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import type { Ports } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
@@ -22,8 +22,8 @@ export function accessChangedDetail(state: AccessWorkflowState, now: Date): Orga
 /** Emits the one `Organizations Access Changed` event of a request. */
 export async function emitOrganizationsAccessChanged(state: AccessWorkflowState, ports: Ports) {
   const detail = accessChangedDetail(state, ports.clock.now());
-  const { eventIds } = await publishEvents([{ detailType: contracts.organizationsAccessChanged.detailType, detail }], ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'organizations-access', requestId: state.requestId, detailType: contracts.organizationsAccessChanged.detailType, detail }, ports);
   const summary = `${detail.enable ? 'enable' : 'disable'} Organizations access: ${detail.status} (${detail.accessStatus ?? 'status unknown'})`;
-  ports.logger.info('Access change event emitted', { status: detail.status, eventId: eventIds[0] });
-  return { status: detail.status, eventId: eventIds[0] ?? '', summary };
+  ports.logger.info('Access change event emitted', { status: detail.status, eventId });
+  return { status: detail.status, eventId: eventId, summary };
 }

@@ -1,5 +1,5 @@
 import { contracts, shareStatus, type PortfolioShareCompleted } from '../contracts/events';
-import { publishEvents } from '../events/publish';
+import { emitTerminalEvent } from '../events/terminal';
 import type { Ports } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { completionTimings } from '../workflow/progress';
@@ -39,7 +39,7 @@ function summarise(d: PortfolioShareCompleted): string {
 /** Emits the share's one terminal event, after every failed account was announced. */
 export async function emitPortfolioShareCompleted(state: ShareWorkflowState, ports: Ports) {
   const detail = shareCompletionDetail(state, ports.clock.now());
-  const { eventIds } = await publishEvents([{ detailType: contracts.portfolioShareCompleted.detailType, detail }], ports);
-  ports.logger.info('Share completion event emitted', { status: detail.status, eventId: eventIds[0] });
-  return { status: detail.status, eventId: eventIds[0] ?? '', summary: summarise(detail) };
+  const { eventId } = await emitTerminalEvent({ workflow: 'portfolio-share', requestId: state.requestId, detailType: contracts.portfolioShareCompleted.detailType, detail }, ports);
+  ports.logger.info('Share completion event emitted', { status: detail.status, eventId });
+  return { status: detail.status, eventId: eventId, summary: summarise(detail) };
 }

@@ -1,6 +1,6 @@
 import { UpdateProgramManagementAccountCommand } from '@aws-sdk/client-partnercentral-channel';
 import { contracts, type ProgramManagementAccountUpdated, type ProgramManagementAccountUpdateRequest } from '../contracts/events';
-import { publishEvents } from '../events/publish';
+import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import { asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
@@ -58,7 +58,7 @@ export function accountUpdatedDetail(state: AccountUpdateState, now: Date): Prog
 /** Emits the request's one `Program Management Account Updated` event. */
 export async function emitAccountUpdated(state: AccountUpdateState, ports: Ports) {
   const detail = accountUpdatedDetail(state, ports.clock.now());
-  const { eventIds } = await publishEvents([{ detailType: contracts.programManagementAccountUpdated.detailType, detail }], ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'program-management-account', requestId: state.requestId, detailType: contracts.programManagementAccountUpdated.detailType, detail }, ports);
   const reason = detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
-  return { status: detail.status, eventId: eventIds[0] ?? '', summary: `update of ${detail.identifier}: ${detail.status}${reason}` };
+  return { status: detail.status, eventId: eventId, summary: `update of ${detail.identifier}: ${detail.status}${reason}` };
 }

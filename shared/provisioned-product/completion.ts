@@ -1,5 +1,5 @@
 import { contracts, type ProvisionedProductPropertiesUpdated } from '../contracts/events';
-import { publishEvents } from '../events/publish';
+import { emitTerminalEvent } from '../events/terminal';
 import type { Ports } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { completionTimings } from '../workflow/progress';
@@ -23,8 +23,8 @@ export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date)
 /** Emits the request's one `Provisioned Product Properties Updated` event. */
 export async function emitPropertiesUpdated(state: PropertiesUpdateState, ports: Ports) {
   const detail = propertiesUpdatedDetail(state, ports.clock.now());
-  const { eventIds } = await publishEvents([{ detailType: contracts.provisionedProductPropertiesUpdated.detailType, detail }], ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'provisioned-product-properties', requestId: state.requestId, detailType: contracts.provisionedProductPropertiesUpdated.detailType, detail }, ports);
   const reason = detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
-  ports.logger.info('Properties updated event emitted', { status: detail.status, eventId: eventIds[0] });
-  return { status: detail.status, eventId: eventIds[0] ?? '', summary: `update of ${detail.provisionedProductId}: ${detail.status}${reason}` };
+  ports.logger.info('Properties updated event emitted', { status: detail.status, eventId });
+  return { status: detail.status, eventId: eventId, summary: `update of ${detail.provisionedProductId}: ${detail.status}${reason}` };
 }

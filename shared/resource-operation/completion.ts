@@ -1,5 +1,5 @@
 import { contracts, operationStatus, type ResourceOperationCompleted } from '../contracts/events';
-import { publishEvents } from '../events/publish';
+import { emitTerminalEvent } from '../events/terminal';
 import type { Ports } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { completionTimings } from '../workflow/progress';
@@ -36,7 +36,7 @@ function summarise(detail: ResourceOperationCompleted): string {
 /** Emits the one terminal event of a request. */
 export async function emitResourceOperationCompleted(state: WorkflowState, ports: Ports): Promise<CompletionResult> {
   const detail = completionDetail(state, ports.clock.now());
-  const { eventIds } = await publishEvents([{ detailType: contracts.resourceOperationCompleted.detailType, detail }], ports);
-  ports.logger.info('Completion event emitted', { status: detail.status, eventId: eventIds[0] });
-  return { status: detail.status, eventId: eventIds[0] ?? '', summary: summarise(detail) };
+  const { eventId } = await emitTerminalEvent({ workflow: 'resource-operation', requestId: state.requestId, detailType: contracts.resourceOperationCompleted.detailType, detail }, ports);
+  ports.logger.info('Completion event emitted', { status: detail.status, eventId });
+  return { status: detail.status, eventId: eventId, summary: summarise(detail) };
 }

@@ -9,6 +9,10 @@ export interface Config {
   operationTimeoutSeconds: number;
   /** Submissions of one request, the first included, when Cloud Control reports a transient FAILED. */
   maxAttempts: number;
+  /** DynamoDB table of the ledger ("do this once"). */
+  ledgerTable: string;
+  /** Where events that cannot be delivered are parked, with the reason. */
+  deadLetterQueueUrl: string;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -25,6 +29,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     stateMachineArn: env.STATE_MACHINE_ARN ?? '',
     operationTimeoutSeconds: positiveInt(env, 'OPERATION_TIMEOUT_SECONDS', 24 * 3600),
     maxAttempts: positiveInt(env, 'MAX_ATTEMPTS', 4),
+    ledgerTable: env.LEDGER_TABLE ?? '',
+    deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL ?? '',
   };
 }
 

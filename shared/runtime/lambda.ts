@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
+import { noLedger, type Ledger } from './ledger';
 import { productionPorts, type Ports } from './ports';
 
 export type DomainHandler<E, R> = (event: E, ports: Ports) => Promise<R>;
@@ -22,13 +23,21 @@ function requestIdOf(event: unknown): string | undefined {
  * runs, with production ports built on first use and reused; `build` lets
  * tests and the local stack bind the same code to other ports.
  */
-export function defineHandler<E, R>(fn: DomainHandler<E, R>) {
-  const build = (ports: Ports): LambdaHandler<E, R> =>
-    middy(async (event: E) => {
+export interface HandlerOptions {
+  /** The ledger implementation this function uses (e.g. dynamoLedger); functions without one cannot use ports.ledger. */
+  ledger?: (ports: Ports) => Ledger;
+}
+
+export function defineHandler<E, R>(fn: DomainHandler<E, R>, options: HandlerOptions = {}) {
+  const build = (given: Ports): LambdaHandler<E, R> => {
+    // Ports that already carry a ledger (unit tests' in-memory one) keep it.
+    const ports = given.ledger === noLedger && options.ledger ? { ...given, ledger: options.ledger(given) } : given;
+    return middy(async (event: E) => {
       const requestId = requestIdOf(event);
       if (requestId) ports.logger.appendKeys({ requestId });
       return fn(event, ports);
     }).use(injectLambdaContext(ports.logger, { resetKeys: true }));
+  };
 
   let production: LambdaHandler<E, R> | undefined;
   const handler: LambdaHandler<E, R> = (event, context) => {

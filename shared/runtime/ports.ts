@@ -1,11 +1,14 @@
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { systemClock, type Clock } from './clock';
 import { configFromEnv, type Config } from './config';
+import { noLedger, type Ledger } from './ledger';
 
 /**
  * Everything a handler talks to, built once per Lambda container and passed
@@ -18,6 +21,10 @@ export interface Ports {
   serviceCatalog: ServiceCatalogClient;
   partnerCentral: PartnerCentralChannelClient;
   sfn: SFNClient;
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  /** "Do this once": given by defineHandler to the functions that ask for it. */
+  ledger: Ledger;
   clock: Clock;
   /** Uniform in [0, 1): jitter. */
   random: () => number;
@@ -37,6 +44,9 @@ export function productionPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     // Partner Central Channel is served from us-east-1 only.
     partnerCentral: new PartnerCentralChannelClient({ region: 'us-east-1' }),
     sfn: new SFNClient({}),
+    dynamodb: new DynamoDBClient({}),
+    sqs: new SQSClient({}),
+    ledger: noLedger,
     clock: systemClock,
     random: Math.random,
     sleep: realSleep,

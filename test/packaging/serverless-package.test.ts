@@ -88,39 +88,59 @@ describe('serverless package', () => {
   });
 
   it('gives each function a role of its own holding only the actions it calls', () => {
-    expect(actionsOf('ingestResourceOperation')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('ingestResourceOperation')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
+    ]);
     expect(actionsOf('cancelResourceOperation')).toEqual([
-      'cloudformation:CancelResourceRequest', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory',
+      'cloudformation:CancelResourceRequest', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory',
     ]);
     expect(actionsOf('startResourceOperation')).toEqual([
       'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:UpdateResource', 'iam:PassRole',
     ]);
     expect(actionsOf('checkResourceOperation')).toEqual(['cloudformation:GetResourceRequestStatus']);
-    expect(actionsOf('emitResourceOperationCompleted')).toEqual(['events:PutEvents']);
+    expect(actionsOf('emitResourceOperationCompleted')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+    ]);
 
-    expect(actionsOf('ingestPortfolioShare')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('ingestPortfolioShare')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
+    ]);
     expect(actionsOf('startPortfolioShare')).toEqual([
       'servicecatalog:CreatePortfolioShare', 'servicecatalog:DeletePortfolioShare', 'servicecatalog:GetAWSOrganizationsAccessStatus', 'servicecatalog:UpdatePortfolioShare',
     ]);
     expect(actionsOf('checkPortfolioShare')).toEqual(['servicecatalog:DescribePortfolioShareStatus']);
     expect(actionsOf('announceShareFailures')).toEqual(['events:PutEvents', 'servicecatalog:DescribePortfolioShareStatus']);
-    expect(actionsOf('emitPortfolioShareCompleted')).toEqual(['events:PutEvents']);
+    expect(actionsOf('emitPortfolioShareCompleted')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+    ]);
 
-    expect(actionsOf('ingestOrganizationsAccessChange')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('ingestOrganizationsAccessChange')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
+    ]);
     expect(actionsOf('requestOrganizationsAccessChange')).toEqual([
       'organizations:DisableAWSServiceAccess', 'organizations:EnableAWSServiceAccess', 'servicecatalog:DisableAWSOrganizationsAccess', 'servicecatalog:EnableAWSOrganizationsAccess',
     ]);
     expect(actionsOf('checkOrganizationsAccess')).toEqual(['servicecatalog:GetAWSOrganizationsAccessStatus']);
-    expect(actionsOf('emitOrganizationsAccessChanged')).toEqual(['events:PutEvents']);
+    expect(actionsOf('emitOrganizationsAccessChanged')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+    ]);
 
-    expect(actionsOf('ingestProvisionedProductUpdate')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('ingestProvisionedProductUpdate')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
+    ]);
     expect(actionsOf('startProvisionedProductUpdate')).toEqual(['iam:PassRole', 'servicecatalog:UpdateProvisionedProductProperties']);
     expect(actionsOf('checkProvisionedProductUpdate')).toEqual(['servicecatalog:DescribeRecord']);
-    expect(actionsOf('emitProvisionedProductUpdated')).toEqual(['events:PutEvents']);
+    expect(actionsOf('emitProvisionedProductUpdated')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+    ]);
 
-    expect(actionsOf('ingestProgramManagementAccountUpdate')).toEqual(['events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(actionsOf('ingestProgramManagementAccountUpdate')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
+    ]);
     expect(actionsOf('updateProgramManagementAccount')).toEqual(['partnercentral:UpdateProgramManagementAccount']);
-    expect(actionsOf('emitProgramManagementAccountUpdated')).toEqual(['events:PutEvents']);
+    expect(actionsOf('emitProgramManagementAccountUpdated')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+    ]);
 
     const functions = ofType('AWS::Lambda::Function');
     const roles = new Set(functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]));

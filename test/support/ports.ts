@@ -1,11 +1,14 @@
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { lambdaContext as buildLambdaContext } from '../../local/lambda-context';
 import type { Ports } from '../../shared/runtime/ports';
+import { memoryLedger } from './memory-ledger';
 
 export const NOW = new Date('2026-11-25T09:00:00.000Z');
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shepherd-test-resource-operation';
@@ -20,10 +23,16 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
     serviceCatalog: new ServiceCatalogClient({ region, credentials }),
     partnerCentral: new PartnerCentralChannelClient({ region, credentials }),
     sfn: new SFNClient({ region, credentials }),
+    dynamodb: new DynamoDBClient({ region, credentials }),
+    sqs: new SQSClient({ region, credentials }),
+    ledger: memoryLedger(),
     clock: { now: () => NOW },
     random: () => 0.5,
     sleep: async () => undefined,
-    config: { eventBusName: 'shepherd-test', stateMachineArn: STATE_MACHINE_ARN, operationTimeoutSeconds: 3600, maxAttempts: 3 },
+    config: {
+      eventBusName: 'shepherd-test', stateMachineArn: STATE_MACHINE_ARN, operationTimeoutSeconds: 3600, maxAttempts: 3,
+      ledgerTable: 'shepherd-test-ledger', deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-dead-letters',
+    },
     logger: new Logger({ serviceName: 'shepherd-test', logLevel: 'SILENT' }),
     ...overrides,
   };

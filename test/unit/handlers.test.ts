@@ -53,7 +53,11 @@ function workflowState(request: Record<string, unknown>, operation?: OperationSt
 }
 
 describe('ingest', () => {
-  const ingest = buildIngest(testPorts());
+  // A fresh handler (and in-memory ledger) per test: the ledger remembers what was sent.
+  let ingest: ReturnType<typeof buildIngest>;
+  beforeEach(() => {
+    ingest = buildIngest(testPorts());
+  });
 
   it('starts one execution named by the requestId with the validated request as input', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: NOW });
@@ -209,7 +213,11 @@ describe('check', () => {
 });
 
 describe('emit', () => {
-  const emit = buildEmit(testPorts());
+  // A fresh handler (and in-memory ledger) per test: the ledger remembers what was sent.
+  let emit: ReturnType<typeof buildEmit>;
+  beforeEach(() => {
+    emit = buildEmit(testPorts());
+  });
   const finished: OperationState = {
     attempt: 2, polls: 7, startedAt: '2026-11-25T08:59:01.000Z', deadline: inSeconds(3600).toISOString(),
     requestToken: 'tok-9', identifier: 'my-bucket', operationStatus: 'SUCCESS', hooks: [], outcome: 'SUCCEEDED',
@@ -244,6 +252,13 @@ describe('emit', () => {
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
   });
 
+  it('emits once: a retried emit step gets the first event id back and publishes nothing', async () => {
+    const first = await emit(workflowState(createBucket, finished), lambdaContext);
+    const again = await emit(workflowState(createBucket, finished), lambdaContext);
+    expect(again.eventId).toBe(first.eventId);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
   it('raises EventsNotDelivered when EventBridge keeps refusing, so the workflow retries', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
     await expect(emit(workflowState(createBucket, finished), lambdaContext)).rejects.toMatchObject({ name: 'EventsNotDelivered' });
@@ -251,7 +266,11 @@ describe('emit', () => {
 });
 
 describe('cancel', () => {
-  const cancel = buildCancel(testPorts());
+  // A fresh handler (and in-memory ledger) per test: the ledger remembers what was sent.
+  let cancel: ReturnType<typeof buildCancel>;
+  beforeEach(() => {
+    cancel = buildCancel(testPorts());
+  });
   const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:req-create-1`;
 
   it('cancels the request token the running execution recorded last', async () => {

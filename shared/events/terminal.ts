@@ -1,0 +1,32 @@
+import type { Ports } from '../runtime/ports';
+import { publishEvents } from './publish';
+
+/** The workflows whose requests end in a terminal event; the names are the state machines' (serverless.yml). */
+export type WorkflowName =
+  | 'resource-operation'
+  | 'portfolio-share'
+  | 'organizations-access'
+  | 'provisioned-product-properties'
+  | 'program-management-account';
+
+/** The ledger key that makes a request's terminal event go out once, whoever sends it: the workflow or the rescue. */
+export function terminalKey(workflow: WorkflowName, requestId: string): string {
+  return `terminal#${workflow}#${requestId}`;
+}
+
+/**
+ * Publishes a request's one terminal event. A retried emit step, a rescue
+ * after the execution failed, and the sweep all go through the ledger, so
+ * only the first of them publishes; the others get its event id.
+ */
+export async function emitTerminalEvent(
+  terminal: { workflow: WorkflowName; requestId: string; detailType: string; detail: unknown },
+  ports: Ports,
+): Promise<{ eventId: string; firstTime: boolean }> {
+  const { value, firstTime } = await ports.ledger.once(terminalKey(terminal.workflow, terminal.requestId), async () => {
+    const { eventIds } = await publishEvents([{ detailType: terminal.detailType, detail: terminal.detail }], ports);
+    return eventIds[0] ?? '';
+  });
+  if (!firstTime) ports.logger.info('Terminal event already emitted', { eventId: value });
+  return { eventId: value, firstTime };
+}

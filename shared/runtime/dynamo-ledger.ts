@@ -1,0 +1,109 @@
+/**
+ * The ledger in DynamoDB.
+ *
+ * The ledger: "do this once" across retries, redeliveries and concurrent
+ * invocations. Step Functions retries a Task whose Lambda timed out after
+ * its side effect; EventBridge delivers events more than once; the
+ * terminal-event rescue and the sweep may race the workflow. Each of those
+ * side effects runs through `once(key, fn)`: the first caller records
+ * IN_PROGRESS with a lease, runs `fn`, and records DONE with the result;
+ * later callers get the recorded result without running `fn` again. A
+ * caller that finds another's unexpired lease backs off (a transient error
+ * the workflow retries); an expired lease — a crashed caller — is taken over.
+ *
+ * Stored in DynamoDB (one item per key, conditional writes, TTL), the way
+ * Powertools' idempotency utility does it.
+ */
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TransientServiceError, asTransient } from './errors';
+import type { Clock } from './clock';
+import type { Ledger } from './ledger';
+import type { Ports } from './ports';
+
+/** How long an IN_PROGRESS claim holds before another caller may take over: just over the longest Lambda timeout (110 s). */
+export const LEASE_SECONDS = 120;
+/** Records outlive every redelivery and retry (and execution-name reuse, 90 days). */
+export const RETENTION_SECONDS = 120 * 24 * 3600;
+
+export class DynamoLedger implements Ledger {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async lookup<T>(key: string): Promise<{ done: true; value: T } | { done: false }> {
+    const item = await this.get(key);
+    return item?.state?.S === 'DONE' ? { done: true, value: JSON.parse(item.result?.S ?? 'null') as T } : { done: false };
+  }
+
+  async once<T>(key: string, fn: () => Promise<T>): Promise<{ value: T; firstTime: boolean }> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            key: { S: key },
+            state: { S: 'IN_PROGRESS' },
+            leaseUntil: { N: String(now + LEASE_SECONDS) },
+            expiresAt: { N: String(now + RETENTION_SECONDS) },
+          },
+          // Free, or claimed by a caller whose lease ran out (it crashed).
+          ConditionExpression: 'attribute_not_exists(#key) OR (#state = :inProgress AND #leaseUntil < :now)',
+          ExpressionAttributeNames: { '#key': 'key', '#state': 'state', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' }, ':now': { N: String(now) } },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw asTransient(error);
+      const existing = await this.lookup<T>(key);
+      if (existing.done) return { value: existing.value, firstTime: false };
+      throw new TransientServiceError(`"${key}" is being done by another invocation`);
+    }
+    let value: T;
+    try {
+      value = await fn();
+    } catch (error) {
+      // Nothing was done (or the caller will find out on retry): release the claim so a retry need not wait for the lease.
+      await this.client
+        .send(new DeleteItemCommand({ TableName: this.table, Key: { key: { S: key } }, ConditionExpression: '#state = :inProgress', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' } } }))
+        .catch(() => undefined);
+      throw error;
+    }
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            key: { S: key },
+            state: { S: 'DONE' },
+            result: { S: JSON.stringify(value ?? null) },
+            expiresAt: { N: String(now + RETENTION_SECONDS) },
+          },
+        }),
+      );
+    } catch (error) {
+      // The side effect happened; failing now would redo it on retry. The lease expires and a
+      // later caller may redo it then: the one window where "once" becomes "at least once".
+      throw asTransient(error);
+    }
+    return { value, firstTime: true };
+  }
+
+  private async get(key: string) {
+    try {
+      const { Item } = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { key: { S: key } }, ConsistentRead: true }));
+      return Item;
+    } catch (error) {
+      throw asTransient(error);
+    }
+  }
+}
+
+
+/** For `defineHandler(fn, { ledger: dynamoLedger })`: functions that need the ledger say so, and only they bundle it. */
+export function dynamoLedger(ports: Ports): Ledger {
+  if (!ports.config.ledgerTable) throw new Error('LEDGER_TABLE is not configured for this function');
+  return new DynamoLedger(ports.dynamodb, ports.config.ledgerTable, ports.clock);
+}

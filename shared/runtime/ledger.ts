@@ -1,0 +1,16 @@
+/**
+ * "Do this once" across retries, redeliveries and concurrent invocations:
+ * the port. The DynamoDB implementation (and why) is in dynamo-ledger.ts;
+ * tests use an in-memory one.
+ */
+export interface Ledger {
+  once<T>(key: string, fn: () => Promise<T>): Promise<{ value: T; firstTime: boolean }>;
+  /** Whether `key` has completed, and its result. */
+  lookup<T>(key: string): Promise<{ done: true; value: T } | { done: false }>;
+}
+
+/** A ledger that refuses to be used: for functions configured without a ledger table. */
+export const noLedger: Ledger = {
+  once: () => Promise.reject(new Error('LEDGER_TABLE is not configured for this function')),
+  lookup: () => Promise.reject(new Error('LEDGER_TABLE is not configured for this function')),
+};

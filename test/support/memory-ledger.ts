@@ -1,0 +1,18 @@
+import type { Ledger } from '../../shared/runtime/ledger';
+
+/** The ledger's contract in memory, for handler unit tests (the local stack uses DynamoDB through its emulator). */
+export function memoryLedger(): Ledger & { entries: Map<string, unknown> } {
+  const entries = new Map<string, unknown>();
+  return {
+    entries,
+    async once<T>(key: string, fn: () => Promise<T>) {
+      if (entries.has(key)) return { value: entries.get(key) as T, firstTime: false };
+      const value = await fn();
+      entries.set(key, value);
+      return { value, firstTime: true };
+    },
+    async lookup<T>(key: string) {
+      return entries.has(key) ? { done: true as const, value: entries.get(key) as T } : { done: false as const };
+    },
+  };
+}
