@@ -1,6 +1,7 @@
+import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
 import { defineHandler } from '../shared/runtime/lambda';
 import type { ShareWorkflowState } from '../shared/portfolio-share/model';
 import { startPortfolioShare } from '../shared/portfolio-share/start';
 
 /** Task `Start Portfolio Share`: Create/Update/DeletePortfolioShare (after checking Organizations access for node shares). */
-export const { handler, build } = defineHandler((state: ShareWorkflowState, ports) => startPortfolioShare(state, ports));
+export const { handler, build } = defineHandler((state: ShareWorkflowState, ports) => startPortfolioShare(state, ports), { ledger: dynamoLedger });

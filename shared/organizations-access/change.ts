@@ -23,7 +23,10 @@ export async function requestAccessChange(state: AccessWorkflowState, ports: Por
   }
   const base = nextAttempt(state.access, now, ports.config.operationTimeoutSeconds);
   try {
-    await ports.serviceCatalog.send(state.request.enable ? new EnableAWSOrganizationsAccessCommand({}) : new DisableAWSOrganizationsAccessCommand({}));
+    await ports.ledger.once(`started#organizations-access#${state.requestId}#${base.attempt}`, async () => {
+      await ports.serviceCatalog.send(state.request.enable ? new EnableAWSOrganizationsAccessCommand({}) : new DisableAWSOrganizationsAccessCommand({}));
+      return true;
+    });
   } catch (error) {
     if (isTransient(error)) throw asTransient(error);
     return refusedStart(error, base, now, ports.random);

@@ -1,11 +1,16 @@
 import { DescribePortfolioShareStatusCommand } from '@aws-sdk/client-service-catalog';
 import { contracts, type PortfolioShareAccountFailed } from '../contracts/events';
+import { createHash } from 'node:crypto';
+import { parkUndeliveredEvents } from '../events/dead-letter';
 import { publishEachEvent } from '../events/publish';
+import { stableStringify } from '../json';
 import { InvalidWorkflowState, asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import { targetOf, type Announcement, type ShareWorkflowState } from './model';
 import { ANNOUNCE_PAGE_SIZE, MAX_REFUSED_ROUNDS } from './policy';
 import { failedAccounts, type FailedAccount } from './share-details';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export type AnnounceInput = Pick<ShareWorkflowState, 'requestId' | 'request' | 'share' | 'announce'>;
 
@@ -16,7 +21,8 @@ export type AnnounceInput = Pick<ShareWorkflowState, 'requestId' | 'request' | '
  * which only carries a cursor, so an organization of 10,000 accounts keeps
  * the state small and the history short. Events EventBridge refuses are
  * kept in the cursor and resent first next time: each account is announced
- * once, and one that cannot be announced is counted, never dropped silently.
+ * once, and one that cannot be announced is parked in the dead-letter queue
+ * with the reason and counted, never dropped silently.
  */
 export async function announceFailedAccounts({ requestId, request, share, announce }: AnnounceInput, ports: Ports): Promise<Announcement> {
   if (!share?.shareToken) throw new InvalidWorkflowState(`share ${requestId} has no PortfolioShareToken to read failures from`);
@@ -56,25 +62,29 @@ export async function announceFailedAccounts({ requestId, request, share, announ
     };
     return { detailType: contracts.portfolioShareAccountFailed.detailType, detail };
   });
-  const { undelivered, putEventsCalls } = await publishEachEvent(events, ports);
-  const refused = undelivered.map((u) => page[u.index]!.accountId);
-
-  const next: Announcement = {
-    ...cursor,
-    offset: cursor.offset + fresh.length,
-    total: failed.length,
-    announced: cursor.announced + page.length - refused.length,
-    putEventsCalls: cursor.putEventsCalls + putEventsCalls,
-    pending: refused,
-    refusedRounds: refused.length > 0 ? cursor.refusedRounds + 1 : 0,
-  };
-  if (next.refusedRounds >= MAX_REFUSED_ROUNDS) {
-    ports.logger.error('Failed-account events not delivered', { accounts: refused, reasons: [...new Set(undelivered.map((u) => u.reason))] });
-    next.notDelivered += refused.length;
-    next.pending = [];
-    next.refusedRounds = 0;
-  }
-  next.done = next.offset >= next.total && next.pending.length === 0;
+  // A retried invocation with the same cursor gets the first one's result: no account is announced twice.
+  const { value: next } = await ports.ledger.once(`announced#${requestId}#${sha256(stableStringify(cursor))}`, async () => {
+    const { undelivered, putEventsCalls } = await publishEachEvent(events, ports);
+    const refused = undelivered.map((u) => page[u.index]!.accountId);
+    const after: Announcement = {
+      ...cursor,
+      offset: cursor.offset + fresh.length,
+      total: failed.length,
+      announced: cursor.announced + page.length - refused.length,
+      putEventsCalls: cursor.putEventsCalls + putEventsCalls,
+      pending: refused,
+      refusedRounds: refused.length > 0 ? cursor.refusedRounds + 1 : 0,
+    };
+    if (after.refusedRounds >= MAX_REFUSED_ROUNDS) {
+      const reasons = [...new Set(undelivered.map((u) => u.reason))].join('; ');
+      await parkUndeliveredEvents(undelivered.map((u) => events[u.index]!), `EventBridge refused these events ${MAX_REFUSED_ROUNDS} times: ${reasons}`, ports);
+      after.notDelivered += refused.length;
+      after.pending = [];
+      after.refusedRounds = 0;
+    }
+    after.done = after.offset >= after.total && after.pending.length === 0;
+    return after;
+  });
   ports.logger.info('Failed accounts announced', { announced: next.announced, total: next.total, pending: next.pending.length });
   return next;
 }

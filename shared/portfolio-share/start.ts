@@ -69,7 +69,8 @@ export async function startPortfolioShare(state: ShareWorkflowState, ports: Port
         };
       }
     }
-    const response = await send(state.request, ports);
+    // Share actions carry no idempotency token: the ledger keeps a retried Lambda from starting a second one.
+    const { value: response } = await ports.ledger.once(`started#portfolio-share#${state.requestId}#${clock.attempt}`, () => send(state.request, ports));
     return started(base, response, now, ports);
   } catch (error) {
     if (isTransient(error)) throw asTransient(error);

@@ -34,7 +34,10 @@ interface PartnerCentralError extends Error {
 export async function updateProgramManagementAccount(state: AccountUpdateState, ports: Ports): Promise<AccountUpdateResult> {
   const { catalog, identifier, displayName, revision } = state.request;
   try {
-    const response = await ports.partnerCentral.send(new UpdateProgramManagementAccountCommand({ catalog, identifier, displayName, revision }));
+    // No idempotency token here either: a retried Lambda gets the first answer instead of bumping the revision twice.
+    const { value: response } = await ports.ledger.once(`started#program-management-account#${state.requestId}`, () =>
+      ports.partnerCentral.send(new UpdateProgramManagementAccountCommand({ catalog, identifier, displayName, revision })),
+    );
     ports.logger.info('Program management account updated', { revision: response.programManagementAccountDetail?.revision });
     return { status: 'SUCCEEDED', programManagementAccount: response.programManagementAccountDetail };
   } catch (error) {

@@ -106,10 +106,12 @@ describe('serverless package', () => {
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
     ]);
     expect(actionsOf('startPortfolioShare')).toEqual([
-      'servicecatalog:CreatePortfolioShare', 'servicecatalog:DeletePortfolioShare', 'servicecatalog:GetAWSOrganizationsAccessStatus', 'servicecatalog:UpdatePortfolioShare',
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'servicecatalog:CreatePortfolioShare', 'servicecatalog:DeletePortfolioShare', 'servicecatalog:GetAWSOrganizationsAccessStatus', 'servicecatalog:UpdatePortfolioShare',
     ]);
     expect(actionsOf('checkPortfolioShare')).toEqual(['servicecatalog:DescribePortfolioShareStatus']);
-    expect(actionsOf('announceShareFailures')).toEqual(['events:PutEvents', 'servicecatalog:DescribePortfolioShareStatus']);
+    expect(actionsOf('announceShareFailures')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'servicecatalog:DescribePortfolioShareStatus', 'sqs:SendMessage',
+    ]);
     expect(actionsOf('emitPortfolioShareCompleted')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);
@@ -118,7 +120,7 @@ describe('serverless package', () => {
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
     ]);
     expect(actionsOf('requestOrganizationsAccessChange')).toEqual([
-      'organizations:DisableAWSServiceAccess', 'organizations:EnableAWSServiceAccess', 'servicecatalog:DisableAWSOrganizationsAccess', 'servicecatalog:EnableAWSOrganizationsAccess',
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'organizations:DisableAWSServiceAccess', 'organizations:EnableAWSServiceAccess', 'servicecatalog:DisableAWSOrganizationsAccess', 'servicecatalog:EnableAWSOrganizationsAccess',
     ]);
     expect(actionsOf('checkOrganizationsAccess')).toEqual(['servicecatalog:GetAWSOrganizationsAccessStatus']);
     expect(actionsOf('emitOrganizationsAccessChanged')).toEqual([
@@ -137,7 +139,9 @@ describe('serverless package', () => {
     expect(actionsOf('ingestProgramManagementAccountUpdate')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
     ]);
-    expect(actionsOf('updateProgramManagementAccount')).toEqual(['partnercentral:UpdateProgramManagementAccount']);
+    expect(actionsOf('updateProgramManagementAccount')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'partnercentral:UpdateProgramManagementAccount',
+    ]);
     expect(actionsOf('emitProgramManagementAccountUpdated')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);
@@ -154,7 +158,7 @@ describe('serverless package', () => {
     expect(JSON.stringify(shareStatement.Resource)).toContain(':catalog:${AWS::Region}:${AWS::AccountId}:portfolio/*');
     const orgStatement = statementsOf('requestOrganizationsAccessChange').find((s) => [s.Action].flat().includes('organizations:EnableAWSServiceAccess'));
     expect(orgStatement.Condition).toEqual({ StringEquals: { 'organizations:ServicePrincipal': 'servicecatalog.amazonaws.com' } });
-    const pmaStatement = statementsOf('updateProgramManagementAccount')[1];
+    const pmaStatement = statementsOf('updateProgramManagementAccount').find((s) => [s.Action].flat().includes('partnercentral:UpdateProgramManagementAccount'));
     expect(JSON.stringify(pmaStatement.Resource)).toContain(':catalog/*/program-management-account/*');
   });
 

@@ -13,6 +13,7 @@ import {
   UpdatePortfolioShareCommand,
 } from '@aws-sdk/client-service-catalog';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { build as buildAnnounce } from '../../functions/announce-share-failures';
 import { build as buildCheckAccess } from '../../functions/check-organizations-access';
@@ -29,6 +30,7 @@ import { NOW, envelope, lambdaContext, testPorts } from '../support/ports';
 const serviceCatalog = mockClient(ServiceCatalogClient);
 const eventBridge = mockClient(EventBridgeClient);
 const sfn = mockClient(SFNClient);
+const sqs = mockClient(SQSClient);
 
 /** EventBridge refuses the entries whose account is in `refuse`. */
 let refuse = new Set<string>();
@@ -36,6 +38,8 @@ beforeEach(() => {
   serviceCatalog.reset();
   eventBridge.reset();
   sfn.reset();
+  sqs.reset();
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   refuse = new Set();
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
     const entries = input.Entries.map((entry, i) =>
@@ -207,6 +211,10 @@ describe('announce', () => {
     let cursor = second;
     for (let round = 3; round <= MAX_REFUSED_ROUNDS; round++) cursor = await announce({ ...state, announce: cursor }, lambdaContext);
     expect(cursor).toMatchObject({ pending: [], notDelivered: 1 });
+    // The one that never got through is parked in the dead-letter queue, with the reason.
+    const parked = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
+    expect(parked).toMatchObject({ kind: 'UndeliveredEvents', events: [{ detailType: 'Portfolio Share Account Failed', detail: { accountId: account(7) } }] });
+    expect(parked.reason).toContain('InternalFailure');
   });
 });
 
