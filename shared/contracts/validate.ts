@@ -3,6 +3,12 @@ import type { FieldError } from './events';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
+/** Deeper JSON than any resource model needs; far below where recursive parsing exhausts the stack. */
+export const MAX_JSON_DEPTH = 64;
+/** A rejection names at most this many fields: the Request Rejected event must fit in one PutEvents entry. */
+export const MAX_REPORTED_ERRORS = 50;
+const MAX_TEXT = 256;
+
 /** Render a zod issue path as `patchDocument[0].op`. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path
@@ -10,11 +16,42 @@ export function fieldPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** The top-level fields whose values nest deeper than MAX_JSON_DEPTH, found without recursion. */
+function tooDeep(detail: unknown): string[] {
+  const found = new Set<string>();
+  const stack: Array<{ value: unknown; depth: number; field: string }> = [{ value: detail, depth: 0, field: '' }];
+  while (stack.length > 0) {
+    const { value, depth, field } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) {
+      found.add(field);
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) stack.push({ value: child, depth: depth + 1, field: depth === 0 ? key : field });
+  }
+  return [...found];
+}
+
+const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+
+/** At most MAX_REPORTED_ERRORS errors, each clipped: hostile input must not make the rejection itself undeliverable. */
+function bounded(errors: FieldError[]): FieldError[] {
+  const clipped = errors.map((e) => ({ field: clip(e.field), code: e.code, message: clip(e.message) }));
+  if (clipped.length <= MAX_REPORTED_ERRORS) return clipped;
+  const shown = clipped.slice(0, MAX_REPORTED_ERRORS - 1);
+  return [...shown, { field: '', code: 'too_many_errors', message: `${clipped.length - shown.length} more errors not listed` }];
+}
+
 /**
  * Validates an event detail and reports every offending field with the rule
  * it broke. Unknown keys are reported one by one so a typo names itself.
+ * JSON nested deeper than MAX_JSON_DEPTH is refused before parsing.
  */
 export function validateDetail<S extends z.ZodType>(schema: S, detail: unknown): Validation<z.infer<S>> {
+  const deep = tooDeep(detail);
+  if (deep.length > 0) {
+    return { ok: false, errors: bounded(deep.map((field) => ({ field, code: 'too_deep', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }))) };
+  }
   const result = schema.safeParse(detail);
   if (result.success) return { ok: true, value: result.data };
   const errors: FieldError[] = [];
@@ -29,5 +66,5 @@ export function validateDetail<S extends z.ZodType>(schema: S, detail: unknown):
     const rule = issue.code === 'custom' ? (issue.params as { rule?: string } | undefined)?.rule : undefined;
     errors.push({ field: fieldPath(issue.path), code: rule ?? issue.code, message: issue.message });
   }
-  return { ok: false, errors };
+  return { ok: false, errors: bounded(errors) };
 }

@@ -18,8 +18,9 @@ export async function rejectRequest(
   const detail: RequestRejected = {
     requestId,
     eventId: event.id,
-    source: event.source,
-    detailType: event['detail-type'],
+    // Echoed from the request, so bounded: whoever sent it does not decide how big our event gets.
+    source: String(event.source).slice(0, 256),
+    detailType: String(event['detail-type']).slice(0, 256),
     reason,
     errors,
   };
