@@ -35,7 +35,12 @@ export interface ApiFault {
   operation: string;
   error: string;
   status: number;
-  times: number;
+  /** The first N matching calls … */
+  times?: number;
+  /** … or every matching call until this many virtual seconds after the faults were set. */
+  untilSeconds?: number;
+  /** Only this share of the matching calls (by the seeded random). */
+  rate?: number;
 }
 
 export interface ApiCall {
@@ -66,19 +71,31 @@ export class AwsServer {
   private readonly services = new Map<string, ServiceOperations>();
   readonly calls: ApiCall[] = [];
   url = '';
-  private faults: Array<ApiFault & { used: number }> = [];
+  private faults: Array<ApiFault & { used: number; until?: number }> = [];
+  private random: () => number = Math.random;
+  /** Faults injected so far, by operation. */
+  readonly injected = new Map<string, number>();
 
   constructor(private readonly clock: VirtualClock) {}
 
   /** Answers the first `times` calls of an operation with the given exception (world file `faults`). */
-  injectFaults(faults: ApiFault[]): void {
-    this.faults = faults.map((fault) => ({ ...fault, used: 0 }));
+  injectFaults(faults: ApiFault[], random: () => number = Math.random): void {
+    const now = this.clock.now().getTime();
+    this.random = random;
+    this.faults = faults.map((fault) => ({ ...fault, used: 0, until: fault.untilSeconds === undefined ? undefined : now + fault.untilSeconds * 1000 }));
   }
 
   private injectedFault(operation: string): AwsError | undefined {
-    const fault = this.faults.find((f) => (f.operation === operation || f.operation === '*') && f.used < f.times);
+    const now = this.clock.now().getTime();
+    const fault = this.faults.find(
+      (f) =>
+        (f.operation === operation || f.operation === '*') &&
+        (f.until !== undefined ? now < f.until : f.used < (f.times ?? 0)),
+    );
     if (!fault) return undefined;
+    if (fault.rate !== undefined && this.random() >= fault.rate) return undefined;
     fault.used++;
+    this.injected.set(operation, (this.injected.get(operation) ?? 0) + 1);
     return new AwsError(fault.error, `Injected ${fault.error}`, fault.status);
   }
 

@@ -202,6 +202,10 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
       const [id, attr] = obj['Fn::GetAtt'] as [string, string];
       return attribute(id, attr);
     }
+    if ('Fn::Join' in obj) {
+      const [separator, parts] = obj['Fn::Join'] as [string, Json[]];
+      return parts.map((part) => String(intrinsic(part))).join(separator);
+    }
     if ('Fn::Sub' in obj) {
       return String(obj['Fn::Sub']).replace(/\$\{([^}]+)\}/g, (_m, expr: string) => {
         if (pseudo[expr]) return pseudo[expr]!;
@@ -225,7 +229,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
       rules.push({
         functionKey: key,
         busName: String(bus).split('/').pop()!,
-        pattern: event.eventBridge.pattern as EventPattern,
+        pattern: intrinsic(event.eventBridge.pattern) as EventPattern,
         maximumRetryAttempts: event.eventBridge.retryPolicy?.maximumRetryAttempts ?? 185,
       });
     }

@@ -26,7 +26,7 @@ import { VirtualClock } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
 import { DynamoDbEmulator } from './emulators/dynamodb';
 import { SqsEmulator } from './emulators/sqs';
-import { EventBridgeEmulator, type EventEnvelope } from './emulators/event-bridge';
+import { EventBridgeEmulator, eventTime, type EventEnvelope } from './emulators/event-bridge';
 import { PartnerCentralEmulator } from './emulators/partner-central';
 import { ProvisionedProductEmulator } from './emulators/provisioned-products';
 import { ServiceCatalogEmulator } from './emulators/service-catalog';
@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   root?: string;
   /** Powertools log level for the handlers (logs go to stderr); SILENT by default. */
   logLevel?: string;
+  /** Environment variables set on every function, over serverless.yml's (e.g. a shorter OPERATION_TIMEOUT_SECONDS). */
+  environment?: Record<string, string>;
 }
 
 export type StackEvent =
@@ -120,7 +122,10 @@ export class LocalStack {
     this.stepFunctions = new StepFunctionsEmulator(loadInterpreter(clock), clock, {
       onStateEntered: (execution, stateName, stateType) =>
         this.emit({ type: 'state', execution, stateName, stateType, polls: pollsOf(execution) }),
-      onExecutionClosed: (execution) => this.emit({ type: 'execution-closed', execution }),
+      onExecutionClosed: (execution) => {
+        this.emit({ type: 'execution-closed', execution });
+        this.announceStatusChange(execution);
+      },
     });
     server.register('CloudApiService', this.cloudControl.operations());
     server.register('AWSEvents', this.eventBridge.operations());
@@ -162,9 +167,11 @@ export class LocalStack {
     const model = loadServiceModel(options.root);
     const clock = new VirtualClock({ start: world.clock.start ? new Date(world.clock.start) : undefined, speed: world.clock.speed });
     const server = new AwsServer(clock);
-    server.injectFaults(world.faults);
+    server.injectFaults(world.faults, seededRandom(world.seed + 1));
     const url = await server.start();
-    return new LocalStack(model, world, url, server, clock, options.logLevel ?? 'SILENT');
+    const stack = new LocalStack(model, world, url, server, clock, options.logLevel ?? 'SILENT');
+    stack.environment = options.environment ?? {};
+    return stack;
   }
 
   on(listener: (event: StackEvent) => void): void {
@@ -228,7 +235,7 @@ export class LocalStack {
       clock: this.clock,
       random: this.random,
       sleep: realSleep,
-      config: configFromEnv(fn.environment),
+      config: configFromEnv({ ...fn.environment, ...this.environment }),
       logger: this.logger,
       // The function's module picks its ledger (defineHandler options), as in production.
       ledger: noLedger,
@@ -261,11 +268,57 @@ export class LocalStack {
       const context = lambdaContext(fn.name, fn.arn);
       try {
         const result = await this.handlerFor(fnKey)(JSON.parse(body), context);
+        const crash = this.world.lambdaFaults.find((f) => f.function === fnKey && (this.crashes.get(fnKey) ?? 0) < f.times);
+        if (crash) {
+          // The work is done, but the answer never reaches Step Functions.
+          this.crashes.set(fnKey, (this.crashes.get(fnKey) ?? 0) + 1);
+          throw Object.assign(new Error(`${fn.name} timed out after doing its work (injected)`), { name: 'States.Timeout' });
+        }
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       } catch (error) {
         throw lambdaError(error);
       }
     });
+  }
+
+  private statusChangesDropped = 0;
+  /** Injected crashes so far, by function. */
+  readonly crashes = new Map<string, number>();
+  private environment: Record<string, string> = {};
+
+  /**
+   * Step Functions' "Execution Status Change" event on the default bus, which
+   * it sends best-effort: the world can drop some, as the service may.
+   */
+  private announceStatusChange(execution: EmulatedExecution): void {
+    const drop = this.world.stepFunctions.dropStatusChangeEvents;
+    if (drop === true || (typeof drop === 'number' && this.statusChangesDropped < drop)) {
+      this.statusChangesDropped++;
+      return;
+    }
+    const envelope: EventEnvelope = {
+      version: '0',
+      id: crypto.randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: this.model.accountId,
+      time: eventTime(this.clock.now()),
+      region: this.model.region,
+      resources: [execution.executionArn],
+      detail: {
+        executionArn: execution.executionArn,
+        stateMachineArn: execution.stateMachineArn,
+        name: execution.name,
+        status: execution.status,
+        startDate: execution.startDate.getTime(),
+        stopDate: execution.stopDate?.getTime() ?? null,
+        input: execution.input,
+        output: execution.output ?? null,
+        error: execution.error ?? null,
+        cause: execution.cause ?? null,
+      },
+    };
+    void this.clock.track(async () => this.eventBridge.inject(envelope, 'default'));
   }
 
   /** An accepted event: announce it, then deliver it to every rule whose pattern matches, asynchronously. */

@@ -53,9 +53,13 @@ const apiFault = z.strictObject({
   error: z.string().default('ThrottlingException'),
   /** HTTP status; 5xx makes the SDK treat it as a server error. */
   status: z.number().int().default(400),
-  /** How many calls get it (the first N). */
-  times: z.number().int().positive(),
-});
+  /** How many calls get it (the first N) … */
+  times: z.number().int().positive().optional(),
+  /** … or every call until this many virtual seconds after the run starts (a storm). */
+  untilSeconds: seconds.optional(),
+  /** Of these calls, only this share (seeded) gets it: random faults. */
+  rate: z.number().min(0).max(1).optional(),
+}).refine((f) => f.times !== undefined || f.untilSeconds !== undefined, { message: 'give times or untilSeconds' });
 
 const accountIdString = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit account id');
 
@@ -168,6 +172,20 @@ export const worldSchema = z.strictObject({
         .default([]),
     })
     .default({ programManagementAccounts: [] }),
+  stepFunctions: z
+    .strictObject({
+      /** Step Functions sends Execution Status Change events best-effort: drop the first N, or all (true). */
+      dropStatusChangeEvents: z.union([z.boolean(), z.number().int().nonnegative()]).default(false),
+    })
+    .default({ dropStatusChangeEvents: false }),
+  /**
+   * Lambda invocations that fail after the handler did its work, as when a
+   * function times out on its way back: Step Functions sees States.Timeout
+   * and retries the Task, which must not do the work twice.
+   */
+  lambdaFaults: z
+    .array(z.strictObject({ function: z.string(), times: z.number().int().positive().default(1) }))
+    .default([]),
   /** Exceptions injected at the API front door, before the emulated service runs. */
   faults: z.array(apiFault).default([]),
 });

@@ -81,6 +81,7 @@ export class StepFunctionsEmulator {
       DescribeExecution: (input) => this.describe(input),
       GetExecutionHistory: (input) => this.history(input),
       StopExecution: (input) => this.stop(input),
+      ListExecutions: (input) => this.list(input),
     };
   }
 
@@ -229,6 +230,21 @@ export class StepFunctionsEmulator {
     const page = ordered.slice(offset, offset + maxResults).map((event) => (includeData ? event : stripData(event)));
     const next = offset + maxResults < ordered.length ? String(offset + maxResults) : undefined;
     return { events: page, nextToken: next };
+  }
+
+  /** Newest first, as the service lists them; statusFilter and paging as documented. */
+  private list(input: Record<string, unknown>) {
+    const arn = String(input.stateMachineArn ?? '');
+    if (!this.machines.has(arn)) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    const all = [...this.executions.values()]
+      .filter((e) => e.stateMachineArn === arn && (input.statusFilter === undefined || e.status === input.statusFilter))
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+    const maxResults = Math.min(1000, Math.max(1, Number(input.maxResults ?? 100)));
+    const offset = Number(input.nextToken ?? 0);
+    const page = all.slice(offset, offset + maxResults).map((e) => ({
+      executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: e.startDate, stopDate: e.stopDate,
+    }));
+    return { executions: page, nextToken: offset + maxResults < all.length ? String(offset + maxResults) : undefined };
   }
 
   private stop(input: Record<string, unknown>) {

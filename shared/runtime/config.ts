@@ -13,6 +13,10 @@ export interface Config {
   ledgerTable: string;
   /** Where events that cannot be delivered are parked, with the reason. */
   deadLetterQueueUrl: string;
+  /** Every Shepherd state machine (the sweep looks at their closed executions). */
+  stateMachineArns: string[];
+  /** How far back the sweep looks: longer than the longest execution. */
+  sweepLookbackSeconds: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -31,6 +35,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxAttempts: positiveInt(env, 'MAX_ATTEMPTS', 4),
     ledgerTable: env.LEDGER_TABLE ?? '',
     deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL ?? '',
+    stateMachineArns: (env.STATE_MACHINE_ARNS ?? '').split(',').filter(Boolean),
+    sweepLookbackSeconds: positiveInt(env, 'SWEEP_LOOKBACK_SECONDS', 30 * 3600),
   };
 }
 

@@ -48,7 +48,7 @@ function actionsOf(key: string): string[] {
 describe('serverless package', () => {
   it('bundles one artifact per function', () => {
     const functionKeys = Object.keys(loadServiceModel(root).functions);
-    expect(functionKeys).toHaveLength(21);
+    expect(functionKeys).toHaveLength(23);
     for (const key of functionKeys) expect(artifacts).toContain(`${key}.zip`);
   });
 
@@ -78,13 +78,24 @@ describe('serverless package', () => {
   it('routes request events from the bus with a retry policy and a dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
     const requests = Object.values(contracts as Record<string, EventContract>).filter((c) => c.direction === 'request');
-    expect(rules).toHaveLength(requests.length);
-    expect(rules.map((r) => r.EventPattern)).toEqual(expect.arrayContaining(requests.map((c) => requestRulePattern(c))));
-    for (const rule of rules) {
+    const requestRules = rules.filter((r) => r.EventBusName);
+    expect(requestRules.map((r) => r.EventPattern)).toEqual(expect.arrayContaining(requests.map((c) => requestRulePattern(c))));
+    expect(requestRules).toHaveLength(requests.length);
+    for (const rule of requestRules) {
       expect(rule.EventBusName).toEqual({ Ref: 'Bus' });
       expect(rule.Targets[0].RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
       expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
     }
+  });
+
+  it('rescues terminal events from Step Functions status changes of its own state machines, and sweeps every 15 minutes', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const rescue = rules.find((r) => r.EventPattern?.source?.[0] === 'aws.states')!;
+    expect(rescue.EventBusName).toBeUndefined(); // the default bus, where Step Functions reports
+    expect(rescue.EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(rescue.EventPattern.detail.stateMachineArn).toHaveLength(ofType('AWS::StepFunctions::StateMachine').length);
+    expect(rescue.Targets[0].DeadLetterConfig).toBeDefined();
+    expect(rules.find((r) => r.ScheduleExpression)!.ScheduleExpression).toBe('rate(15 minutes)');
   });
 
   it('gives each function a role of its own holding only the actions it calls', () => {
@@ -144,6 +155,13 @@ describe('serverless package', () => {
     ]);
     expect(actionsOf('emitProgramManagementAccountUpdated')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+    ]);
+
+    expect(actionsOf('rescueTerminalEvent')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory',
+    ]);
+    expect(actionsOf('sweepUnfinishedRequests')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions',
     ]);
 
     const functions = ofType('AWS::Lambda::Function');

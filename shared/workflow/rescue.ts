@@ -1,0 +1,141 @@
+/**
+ * The terminal-event rescue: every accepted request ends in exactly one
+ * terminal event, even when its execution did not get to send it — it timed
+ * out, was stopped, failed outside any Catch, or kept failing to publish.
+ *
+ * Two things call it: a rule on Step Functions' "Execution Status Change"
+ * events (fast, but best-effort), and a scheduled sweep over recently closed
+ * executions (slow, but certain). Both go through the ledger, as the
+ * workflows' own emit steps do, so whoever comes first sends the event and
+ * the others find it sent.
+ */
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import { contracts } from '../contracts/events';
+import { emitTerminalEvent, terminalKey, type WorkflowName } from '../events/terminal';
+import { completionDetail } from '../resource-operation/completion';
+import { shareCompletionDetail } from '../portfolio-share/completion';
+import { accessChangedDetail } from '../organizations-access/completion';
+import { propertiesUpdatedDetail } from '../provisioned-product/completion';
+import { accountUpdatedDetail } from '../program-management-account/update';
+import { asTransient } from '../runtime/errors';
+import type { Ports } from '../runtime/ports';
+import type { WorkflowInput } from './ingest';
+
+interface TerminalContract {
+  detailType: string;
+  /** The terminal event's detail for a workflow state, as the workflow's own emit step builds it. */
+  detail: (state: never, now: Date) => { status: string; errorCode?: string; statusMessage?: string };
+  /** The status a stopped (ABORTED) execution reports, where the contract has one. */
+  abortedStatus: string;
+  /** Whether the contract has TIMED_OUT. */
+  hasTimedOut: boolean;
+}
+
+const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
+  'resource-operation': { detailType: contracts.resourceOperationCompleted.detailType, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true },
+  'portfolio-share': { detailType: contracts.portfolioShareCompleted.detailType, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true },
+  'organizations-access': { detailType: contracts.organizationsAccessChanged.detailType, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true },
+  'provisioned-product-properties': {
+    detailType: contracts.provisionedProductPropertiesUpdated.detailType,
+    detail: propertiesUpdatedDetail,
+    abortedStatus: 'FAILED',
+    hasTimedOut: true,
+  },
+  'program-management-account': { detailType: contracts.programManagementAccountUpdated.detailType, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false },
+};
+
+/** The workflow a state machine runs: its name is `<service>-<stage>-<workflow>` (serverless.yml). */
+export function workflowOf(stateMachineArn: string): WorkflowName | undefined {
+  const name = stateMachineArn.split(':').pop() ?? '';
+  return (Object.keys(WORKFLOWS) as WorkflowName[]).find((workflow) => name.endsWith(`-${workflow}`));
+}
+
+const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/** The latest whole state the execution recorded (a state's input or output), for polls, tokens and progress. */
+async function lastRecordedState(executionArn: string, ports: Ports): Promise<Record<string, unknown> | undefined> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < 5; page++) {
+    const history = await ports.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken }));
+    for (const event of history.events ?? []) {
+      const recorded = event.stateExitedEventDetails?.output ?? event.stateEnteredEventDetails?.input;
+      if (recorded) return JSON.parse(recorded) as Record<string, unknown>;
+    }
+    nextToken = history.nextToken;
+    if (!nextToken) break;
+  }
+  return undefined;
+}
+
+export type RescueOutcome = 'NOT_NEEDED' | 'ALREADY_EMITTED' | 'RESCUED' | 'NOT_OURS';
+
+/** Emits the terminal event of a closed execution unless someone already did. */
+export async function rescueTerminalEvent(executionArn: string, ports: Ports): Promise<RescueOutcome> {
+  try {
+    const execution = await ports.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (!execution.status || !CLOSED_WITHOUT_SUCCESS.includes(execution.status)) return 'NOT_NEEDED';
+    const workflow = workflowOf(execution.stateMachineArn ?? '');
+    if (!workflow) return 'NOT_OURS';
+    const input = JSON.parse(execution.input ?? '{}') as WorkflowInput<unknown>;
+    if ((await ports.ledger.lookup(terminalKey(workflow, input.requestId))).done) return 'ALREADY_EMITTED';
+
+    const recorded = (await lastRecordedState(executionArn, ports)) ?? {};
+    const state: Record<string, unknown> = { ...recorded, requestId: input.requestId, eventId: input.eventId, requestedAt: input.requestedAt, request: input.request };
+    // Only the event failed to go out: send what the workflow meant to send. Otherwise the execution's own error is the failure.
+    if (execution.error !== 'CompletionEventNotDelivered') {
+      state.failure = {
+        Error: execution.error ?? (execution.status === 'TIMED_OUT' ? 'States.Timeout' : 'ExecutionAborted'),
+        Cause: execution.cause ?? `the execution ended ${execution.status} before sending its terminal event`,
+      };
+    }
+    const contract = WORKFLOWS[workflow];
+    const detail = contract.detail(state as never, ports.clock.now());
+    if (execution.status === 'TIMED_OUT' && contract.hasTimedOut) detail.status = 'TIMED_OUT';
+    if (execution.status === 'ABORTED') detail.status = contract.abortedStatus;
+    const { firstTime } = await emitTerminalEvent({ workflow, requestId: input.requestId, detailType: contract.detailType, detail }, ports);
+    ports.logger.warn('Terminal event rescued', { executionArn, status: execution.status, error: execution.error, emitted: firstTime });
+    return firstTime ? 'RESCUED' : 'ALREADY_EMITTED';
+  } catch (error) {
+    throw asTransient(error);
+  }
+}
+
+/**
+ * The sweep: executions of Shepherd's state machines that closed without
+ * success since `lookbackSeconds` ago, each rescued unless its terminal
+ * event went out. Step Functions' status-change events are best-effort;
+ * this is what makes "exactly one terminal event" hold when one is lost.
+ */
+export async function sweepClosedExecutions(
+  stateMachineArns: string[],
+  lookbackSeconds: number,
+  ports: Ports,
+): Promise<{ checked: number; rescued: number }> {
+  const since = ports.clock.now().getTime() - lookbackSeconds * 1000;
+  let checked = 0;
+  let rescued = 0;
+  for (const stateMachineArn of stateMachineArns) {
+    for (const statusFilter of CLOSED_WITHOUT_SUCCESS) {
+      let nextToken: string | undefined;
+      let recent = true;
+      while (recent) {
+        const page = await ports.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 100, nextToken })).catch((e: unknown) => {
+          throw asTransient(e);
+        });
+        for (const execution of page.executions ?? []) {
+          // Newest first: once executions started before the window, the rest are older still.
+          if ((execution.startDate?.getTime() ?? 0) < since) {
+            recent = false;
+            break;
+          }
+          checked++;
+          if ((await rescueTerminalEvent(execution.executionArn!, ports)) === 'RESCUED') rescued++;
+        }
+        nextToken = page.nextToken;
+        if (!nextToken) break;
+      }
+    }
+  }
+  ports.logger.info('Sweep finished', { checked, rescued });
+  return { checked, rescued };
+}
