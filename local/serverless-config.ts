@@ -12,12 +12,13 @@ import type { EventPattern } from './pattern-matcher';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
-export interface RuleModel {
-  functionKey: string;
+/** A rule and its target: one of the service's functions, or a log group (rules declared under resources). */
+export type RuleModel = {
+  name: string;
   busName: string;
   pattern: EventPattern;
   maximumRetryAttempts: number;
-}
+} & ({ functionKey: string; logGroupName?: undefined } | { logGroupName: string; functionKey?: undefined });
 
 export interface FunctionModel {
   key: string;
@@ -90,10 +91,12 @@ function resolveVariables(node: Json, raw: Json, root: string, options: { stage:
   const resolveString = (value: string): Json => {
     const whole = /^\$\{([^{}]+)\}$/.exec(value);
     if (whole) return resolveVariable(whole[1]!);
-    return value.replace(/\$\{([^{}]+)\}/g, (match, expr: string) => {
+    const replaced = value.replace(/\$\{([^{}]+)\}/g, (match, expr: string) => {
       if (/^AWS::|^[A-Za-z0-9]+(\.[A-Za-z]+)?$/.test(expr)) return match; // Fn::Sub placeholders stay for CloudFormation
       return String(resolveVariable(expr));
     });
+    // Nested variables (`${self:a.${sls:stage}}`) resolve from the inside out, as serverless does.
+    return replaced !== value && replaced.includes('${') ? resolveString(replaced) : replaced;
   };
   const resolveVariable = (expr: string): Json => {
     const [source, fallback] = expr.split(/,\s*/, 2) as [string, string | undefined];
@@ -104,17 +107,25 @@ function resolveVariables(node: Json, raw: Json, root: string, options: { stage:
       return value ?? defaultValue;
     }
     if (source.startsWith('self:')) {
-      const value = get(raw, source.slice(5));
+      // Walk the path, resolving variables met on the way (`custom.guardrails` may itself be a ${file(...)}).
+      let value: Json = raw;
+      for (const key of source.slice(5).split('.')) {
+        if (typeof value === 'string' && value.includes('${')) value = resolveVariables(value, raw, root, options);
+        value = value && typeof value === 'object' ? (value as Record<string, Json>)[key] : undefined;
+      }
       if (value === undefined) {
+        // A fallback may itself be a variable (`${self:a, self:b}`), or a literal.
+        if (fallback && /^(self|opt|sls|file)[:(]/.test(fallback)) return resolveVariable(fallback);
         if (defaultValue !== undefined) return defaultValue;
         throw new Error(`serverless.yml: \${${expr}} does not resolve`);
       }
       return resolveVariables(value, raw, root, options);
     }
-    const file = /^file\((.+)\)$/.exec(source);
+    const file = /^file\((.+?)\)(?::(.+))?$/.exec(source);
     if (file) {
       const text = readFileSync(join(root, file[1]!), 'utf8');
-      return resolveVariables(file[1]!.endsWith('.json') ? JSON.parse(text) : parseYaml(text), raw, root, options);
+      const content = file[1]!.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+      return resolveVariables(file[2] ? get(content, file[2]) : content, raw, root, options);
     }
     throw new Error(`serverless.yml: the local stack does not resolve \${${expr}}`);
   };
@@ -184,6 +195,8 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     switch (resource.Type) {
       case 'AWS::Events::EventBus':
         return attr === 'Arn' ? `arn:aws:events:${region}:${accountId}:event-bus/${name}` : name;
+      case 'AWS::Logs::LogGroup':
+        return attr === 'Arn' ? `arn:aws:logs:${region}:${accountId}:log-group:${resource.Properties.LogGroupName}` : String(resource.Properties.LogGroupName);
       case 'AWS::DynamoDB::Table':
         return attr === 'Arn' ? `arn:aws:dynamodb:${region}:${accountId}:table/${name}` : name;
       case 'AWS::SQS::Queue':
@@ -201,6 +214,10 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     if ('Fn::GetAtt' in obj) {
       const [id, attr] = obj['Fn::GetAtt'] as [string, string];
       return attribute(id, attr);
+    }
+    if ('Fn::Split' in obj) {
+      const [separator, text] = obj['Fn::Split'] as [string, Json];
+      return String(intrinsic(text)).split(separator);
     }
     if ('Fn::Join' in obj) {
       const [separator, parts] = obj['Fn::Join'] as [string, Json[]];
@@ -227,12 +244,28 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
       if (!event.eventBridge) continue;
       const bus = intrinsic(event.eventBridge.eventBus ?? 'default');
       rules.push({
+        name: `${key}-rule`,
         functionKey: key,
         busName: String(bus).split('/').pop()!,
         pattern: intrinsic(event.eventBridge.pattern) as EventPattern,
         maximumRetryAttempts: event.eventBridge.retryPolicy?.maximumRetryAttempts ?? 185,
       });
     }
+  }
+  // Rules declared as resources, with log-group targets (the unaccepted-request logs).
+  for (const [logicalId, resource] of Object.entries<any>(resources)) {
+    if (resource.Type !== 'AWS::Events::Rule') continue;
+    const logTarget = (resource.Properties.Targets ?? [])
+      .map((target: any) => String(intrinsic(target.Arn)))
+      .find((arn: string) => arn.includes(':log-group:'));
+    if (!logTarget) throw new Error(`serverless.yml: rule ${logicalId} has a target the local stack cannot deliver to`);
+    rules.push({
+      name: logicalId,
+      logGroupName: logTarget.split(':log-group:')[1]!,
+      busName: String(intrinsic(resource.Properties.EventBusName ?? 'default')).split('/').pop()!,
+      pattern: intrinsic(resource.Properties.EventPattern) as EventPattern,
+      maximumRetryAttempts: 0,
+    });
   }
   for (const sm of Object.values(stateMachines)) {
     sm.definition = intrinsic(sm.definition) as AslDefinition;

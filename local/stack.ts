@@ -94,6 +94,8 @@ export class LocalStack {
   readonly stepFunctions: StepFunctionsEmulator;
   readonly deadLetters: DeadLetter[] = [];
   readonly invocations = new Map<string, number>();
+  /** Events rules delivered to log groups (e.g. requests from sources or accounts the stage does not accept). */
+  readonly logGroups = new Map<string, EventEnvelope[]>();
   private readonly listeners: Array<(event: StackEvent) => void> = [];
   private readonly handlers = new Map<string, LambdaHandler<unknown, unknown>>();
   private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; partnerCentral: PartnerCentralChannelClient; sfn: SFNClient; dynamodb: DynamoDBClient; sqs: SQSClient };
@@ -326,6 +328,10 @@ export class LocalStack {
     this.emit({ type: 'event', busName, envelope });
     for (const rule of this.model.rules) {
       if (rule.busName !== busName || !matchesPattern(rule.pattern, envelope)) continue;
+      if (rule.logGroupName !== undefined) {
+        this.logGroups.set(rule.logGroupName, [...(this.logGroups.get(rule.logGroupName) ?? []), envelope]);
+        continue;
+      }
       void this.clock.track(() => this.deliver(rule.functionKey, envelope));
     }
   }

@@ -341,10 +341,15 @@ export const TERMINAL_DETAIL_TYPES: ReadonlySet<string> = new Set(
     .map((c) => c.detailType),
 );
 
-/** The EventBridge pattern that routes a request contract to its function. */
-export function requestRulePattern(contract: EventContract): Record<string, unknown> {
+/**
+ * The EventBridge pattern that routes a request contract to its function:
+ * only from the stage's accepted sources and accounts (config/guardrails.json;
+ * `accounts` is whatever serverless.yml writes there, a list or a CloudFormation Fn::Split).
+ */
+export function requestRulePattern(contract: EventContract, who: { sources: string[]; accounts: unknown }): Record<string, unknown> {
   return {
-    source: [{ 'anything-but': [SHEPHERD_SOURCE] }],
+    source: who.sources,
+    account: who.accounts,
     'detail-type': [contract.detailType],
   };
 }

@@ -17,6 +17,8 @@ export interface Config {
   stateMachineArns: string[];
   /** How far back the sweep looks: longer than the longest execution. */
   sweepLookbackSeconds: number;
+  /** The serverless stage: selects the guardrails in config/guardrails.json. */
+  stage: string;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -37,6 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL ?? '',
     stateMachineArns: (env.STATE_MACHINE_ARNS ?? '').split(',').filter(Boolean),
     sweepLookbackSeconds: positiveInt(env, 'SWEEP_LOOKBACK_SECONDS', 30 * 3600),
+    stage: env.STAGE ?? 'default',
   };
 }
 

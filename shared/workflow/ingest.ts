@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { z } from 'zod';
-import type { EventContract } from '../contracts/events';
+import type { EventContract, FieldError } from '../contracts/events';
+import { guardrailsFor, type Guardrails } from '../guardrails';
 import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
 import { stableStringify } from '../json';
@@ -39,6 +40,8 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
   contract: EventContract<S>,
   event: IncomingEvent,
   ports: Ports,
+  /** The stage's allowlists for this kind of request: what is refused is refused here, before any AWS call. */
+  authorize?: (request: RequestBody<z.infer<S>>, guardrails: Guardrails) => FieldError[],
 ): Promise<IngestResult> {
   const reject = async (reason: string, errors: Parameters<typeof rejectRequest>[2], requestId = claimedRequestId(event)) => {
     await rejectRequest(event, reason, errors, requestId, ports);
@@ -52,6 +55,8 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
 
   const { requestId: explicitId, ...request } = validation.value as { requestId?: string } & Record<string, unknown>;
   const requestId = explicitId ?? event.id;
+  const refused = authorize?.(request as RequestBody<z.infer<S>>, guardrailsFor(ports.config.stage)) ?? [];
+  if (refused.length > 0) return reject('the request is outside what this stage allows', refused, requestId);
   const input: WorkflowInput<typeof request> = { requestId, eventId: event.id, requestedAt: new Date(event.time).toISOString(), request };
   const stateMachineArn = required(ports.config.stateMachineArn, 'STATE_MACHINE_ARN');
   const executionArn = executionArnFor(stateMachineArn, requestId);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
 import { loadServiceModel } from '../../local/serverless-config';
+import { guardrailsFor } from '../../shared/guardrails';
 
 const root = join(__dirname, '..', '..');
 let template: { Resources: Record<string, { Type: string; Properties: any }> };
@@ -78,8 +79,9 @@ describe('serverless package', () => {
   it('routes request events from the bus with a retry policy and a dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
     const requests = Object.values(contracts as Record<string, EventContract>).filter((c) => c.direction === 'request');
-    const requestRules = rules.filter((r) => r.EventBusName);
-    expect(requestRules.map((r) => r.EventPattern)).toEqual(expect.arrayContaining(requests.map((c) => requestRulePattern(c))));
+    const requestRules = rules.filter((r) => r.EventBusName && r.Targets[0].Arn['Fn::GetAtt']?.[0]?.endsWith('LambdaFunction'));
+    const who = { sources: guardrailsFor('test').sources, accounts: { 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] } };
+    expect(requestRules.map((r) => r.EventPattern)).toEqual(expect.arrayContaining(requests.map((c) => requestRulePattern(c, who))));
     expect(requestRules).toHaveLength(requests.length);
     for (const rule of requestRules) {
       expect(rule.EventBusName).toEqual({ Ref: 'Bus' });

@@ -32,7 +32,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
     config: {
       eventBusName: 'shepherd-test', stateMachineArn: STATE_MACHINE_ARN, operationTimeoutSeconds: 3600, maxAttempts: 3,
       ledgerTable: 'shepherd-test-ledger', deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-dead-letters',
-      stateMachineArns: [STATE_MACHINE_ARN], sweepLookbackSeconds: 3600,
+      stateMachineArns: [STATE_MACHINE_ARN], sweepLookbackSeconds: 3600, stage: 'local',
     },
     logger: new Logger({ serviceName: 'shepherd-test', logLevel: 'SILENT' }),
     ...overrides,

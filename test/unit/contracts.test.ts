@@ -10,6 +10,7 @@ import { contracts, requestRulePattern, type EventContract } from '../../shared/
 import { allJsonSchemas, eventJsonSchema } from '../../shared/contracts/json-schemas';
 import { validateDetail } from '../../shared/contracts/validate';
 import { loadServiceModel } from '../../local/serverless-config';
+import { guardrailsFor } from '../../shared/guardrails';
 import createBucket from '../fixtures/events/create-bucket.json';
 import updateLogGroup from '../fixtures/events/update-log-group.json';
 import deleteLogGroup from '../fixtures/events/delete-log-group.json';
@@ -28,10 +29,13 @@ describe('derived artefacts', () => {
     for (const contract of requests) {
       const matching = rules.filter((rule) => JSON.stringify(rule.pattern['detail-type']) === JSON.stringify([contract.detailType]));
       expect(matching).toHaveLength(1);
-      expect(matching[0]!.pattern).toEqual(requestRulePattern(contract));
+      expect(matching[0]!.pattern).toEqual(requestRulePattern(contract, { sources: guardrailsFor('local').sources, accounts: ['000000000000', ''] }));
     }
-    // Besides the request rules there is only the one on Step Functions' status changes (the terminal-event rescue).
-    expect(rules.filter((rule) => JSON.stringify(rule.pattern.source) !== '["aws.states"]')).toHaveLength(requests.length);
+    // Besides the request rules: the rescue's rule on Step Functions status changes, and the two that log unaccepted requests.
+    expect(rules.filter((rule) => rule.functionKey && JSON.stringify(rule.pattern.source) !== '["aws.states"]')).toHaveLength(requests.length);
+    const logged = rules.filter((rule) => rule.logGroupName);
+    expect(logged).toHaveLength(2);
+    for (const rule of logged) expect(rule.pattern['detail-type']).toEqual(requests.map((c) => c.detailType));
   });
 
   it('the JSON Schema accepts the fixtures and rejects what zod rejects for shape', () => {
