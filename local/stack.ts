@@ -14,6 +14,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type P
 import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SHEPHERD_SOURCE } from '../shared/contracts/events';
@@ -80,6 +81,7 @@ function lambdaError(error: unknown): Error {
 }
 
 const LAMBDA_SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
 export class LocalStack {
   readonly clock: VirtualClock;
@@ -141,6 +143,9 @@ export class LocalStack {
       endpoint: url,
       region: model.region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      // The SDK's own retries (3 attempts) as in production, minus the wall-clock waits between them:
+      // locally, time is the virtual clock's, and a second of wall time per throttled call adds up.
+      retryStrategy: new ConfiguredRetryStrategy(3, () => 5),
     };
     this.clients = {
       cloudControl: new CloudControlClient(clientConfig),
@@ -236,7 +241,8 @@ export class LocalStack {
       ...this.clients,
       clock: this.clock,
       random: this.random,
-      sleep: realSleep,
+      // Pauses inside one invocation (PutEvents retries) shrink too: the logic is what runs locally, not the wait.
+      sleep: (ms: number) => realSleep(Math.ceil(ms / 50)),
       config: configFromEnv({ ...fn.environment, ...this.environment }),
       logger: this.logger,
       // The function's module picks its ledger (defineHandler options), as in production.
@@ -336,21 +342,24 @@ export class LocalStack {
     }
   }
 
-  /** Asynchronous invocation: Lambda retries a failing function, then the event goes to the dead-letter queue. */
-  private async deliver(fnKey: string, envelope: EventEnvelope): Promise<void> {
-    const retries = this.model.functions[fnKey]!.maximumRetryAttempts;
-    let lastError = '';
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      try {
-        await this.invoke(fnKey, envelope);
+  /**
+   * Asynchronous invocation: Lambda retries a failing function after about
+   * one, then two minutes (virtual time), then the event goes to the
+   * dead-letter queue.
+   */
+  private async deliver(fnKey: string, envelope: EventEnvelope, attempt = 0): Promise<void> {
+    try {
+      await this.invoke(fnKey, envelope);
+    } catch (error) {
+      if (attempt < this.model.functions[fnKey]!.maximumRetryAttempts) {
+        // Scheduled, not awaited: the clock only moves once nothing is busy.
+        this.clock.setTimeout(() => void this.clock.track(() => this.deliver(fnKey, envelope, attempt + 1)), ASYNC_RETRY_DELAYS_MS[attempt] ?? 120_000);
         return;
-      } catch (error) {
-        lastError = (error as Error).message;
       }
+      const letter = { functionKey: fnKey, envelope, error: (error as Error).message };
+      this.deadLetters.push(letter);
+      this.emit({ type: 'dead-letter', ...letter });
     }
-    const letter = { functionKey: fnKey, envelope, error: lastError };
-    this.deadLetters.push(letter);
-    this.emit({ type: 'dead-letter', ...letter });
   }
 }
 

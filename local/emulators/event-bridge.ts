@@ -32,7 +32,8 @@ export function eventTime(date: Date): string {
 export class EventBridgeEmulator {
   /** Every event accepted on any bus, in order. */
   readonly events: Array<{ busName: string; envelope: EventEnvelope }> = [];
-  private failedEntries = 0;
+  /** Entries failed on purpose so far (world `eventBridge.failEntries`). */
+  failedEntryCount = 0;
 
   constructor(
     private readonly world: World,
@@ -74,8 +75,8 @@ export class EventBridgeEmulator {
       }
       if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
       const fault = this.world.eventBridge.failEntries;
-      if (fault && this.failedEntries < fault.times) {
-        this.failedEntries++;
+      if (fault && this.failedEntryCount < fault.times) {
+        this.failedEntryCount++;
         return { ErrorCode: fault.errorCode, ErrorMessage: 'Injected entry failure' };
       }
       const envelope: EventEnvelope = {

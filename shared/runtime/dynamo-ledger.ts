@@ -15,7 +15,7 @@
  * Powertools' idempotency utility does it.
  */
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TransientServiceError, asTransient } from './errors';
+import { TransientServiceError, asTransient, isTransient } from './errors';
 import type { Clock } from './clock';
 import type { Ledger } from './ledger';
 import type { Ports } from './ports';
@@ -24,13 +24,32 @@ import type { Ports } from './ports';
 export const LEASE_SECONDS = 120;
 /** Records outlive every redelivery and retry (and execution-name reuse, 90 days). */
 export const RETENTION_SECONDS = 120 * 24 * 3600;
+/** Tries per ledger write, each with the SDK's own retries inside. */
+const WRITE_ATTEMPTS = 5;
 
 export class DynamoLedger implements Ledger {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
     private readonly clock: Clock,
+    private readonly sleep: (ms: number) => Promise<void> = async () => undefined,
   ) {}
+
+  /**
+   * A ledger write, tried harder than an ordinary call: a claim left behind
+   * or a DONE not recorded costs a lease of waiting or a repeated side effect.
+   */
+  private async write(command: PutItemCommand | DeleteItemCommand): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(command as PutItemCommand);
+        return;
+      } catch (error) {
+        if (!isTransient(error) || attempt >= WRITE_ATTEMPTS) throw error;
+        await this.sleep(50 * 2 ** attempt);
+      }
+    }
+  }
 
   async lookup<T>(key: string): Promise<{ done: true; value: T } | { done: false }> {
     const item = await this.get(key);
@@ -40,7 +59,7 @@ export class DynamoLedger implements Ledger {
   async once<T>(key: string, fn: () => Promise<T>): Promise<{ value: T; firstTime: boolean }> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     try {
-      await this.client.send(
+      await this.write(
         new PutItemCommand({
           TableName: this.table,
           Item: {
@@ -66,13 +85,19 @@ export class DynamoLedger implements Ledger {
       value = await fn();
     } catch (error) {
       // Nothing was done (or the caller will find out on retry): release the claim so a retry need not wait for the lease.
-      await this.client
-        .send(new DeleteItemCommand({ TableName: this.table, Key: { key: { S: key } }, ConditionExpression: '#state = :inProgress', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' } } }))
-        .catch(() => undefined);
+      await this.write(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: { key: { S: key } },
+          ConditionExpression: '#state = :inProgress',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' } },
+        }),
+      ).catch(() => undefined); // left behind, the claim still expires with its lease
       throw error;
     }
     try {
-      await this.client.send(
+      await this.write(
         new PutItemCommand({
           TableName: this.table,
           Item: {
@@ -105,5 +130,5 @@ export class DynamoLedger implements Ledger {
 /** For `defineHandler(fn, { ledger: dynamoLedger })`: functions that need the ledger say so, and only they bundle it. */
 export function dynamoLedger(ports: Ports): Ledger {
   if (!ports.config.ledgerTable) throw new Error('LEDGER_TABLE is not configured for this function');
-  return new DynamoLedger(ports.dynamodb, ports.config.ledgerTable, ports.clock);
+  return new DynamoLedger(ports.dynamodb, ports.config.ledgerTable, ports.clock, ports.sleep);
 }

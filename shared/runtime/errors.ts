@@ -49,6 +49,8 @@ interface AwsLikeError {
 /** True for throttling, 5xx, network errors and the API's own transient exceptions. */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // Already classified (by the ledger, by publishEvents): still transient one layer up.
+  if (error.name === 'TransientServiceError') return true;
   const e = error as AwsLikeError;
   if (e.name && TRANSIENT_EXCEPTIONS.has(e.name)) return true;
   if (e.$retryable) return true;
