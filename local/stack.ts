@@ -8,6 +8,7 @@
  * Everything runs on one virtual clock (clock.ts).
  */
 import { Console } from 'node:console';
+import { Writable } from 'node:stream';
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
@@ -42,7 +43,7 @@ export interface LocalStackOptions {
   world?: World | WorldInput;
   /** Project root holding serverless.yml. */
   root?: string;
-  /** Powertools log level for the handlers (logs go to stderr); SILENT by default. */
+  /** Powertools log level for the handlers (logs go to stderr); SILENT by default; CAPTURE keeps DEBUG logs in logLines. */
   logLevel?: string;
   /** Environment variables set on every function, over serverless.yml's (e.g. a shorter OPERATION_TIMEOUT_SECONDS). */
   environment?: Record<string, string>;
@@ -96,6 +97,8 @@ export class LocalStack {
   readonly stepFunctions: StepFunctionsEmulator;
   readonly deadLetters: DeadLetter[] = [];
   readonly invocations = new Map<string, number>();
+  /** Every structured log line the handlers wrote, when started with logLevel 'CAPTURE'. */
+  readonly logLines: string[] = [];
   /** Events rules delivered to log groups (e.g. requests from sources or accounts the stage does not accept). */
   readonly logGroups = new Map<string, EventEnvelope[]>();
   private readonly listeners: Array<(event: StackEvent) => void> = [];
@@ -156,9 +159,10 @@ export class LocalStack {
       dynamodb: new DynamoDBClient(clientConfig),
       sqs: new SQSClient(clientConfig),
     };
-    this.logger = new Logger({ serviceName: 'shepherd', logLevel: logLevel as never });
-    // Handler logs go to stderr locally: stdout carries the events `shepherd run --json` prints.
-    (this.logger as unknown as { console: Console }).console = new Console({ stdout: process.stderr, stderr: process.stderr });
+    this.logger = new Logger({ serviceName: 'shepherd', logLevel: (logLevel === 'CAPTURE' ? 'DEBUG' : logLevel) as never });
+    // Handler logs go to stderr locally (stdout carries the events `shepherd run --json` prints), or into logLines.
+    const sink = logLevel === 'CAPTURE' ? new Writable({ write: (chunk, _encoding, done) => (this.logLines.push(String(chunk)), done()) }) : process.stderr;
+    (this.logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
 
     for (const sm of Object.values(model.stateMachines)) {
       const tasks: TaskHandlers = {};
