@@ -111,15 +111,30 @@ const envelopeOf = (request: Request, copy: number): EventEnvelope => ({
 });
 
 /** Runs requests (each delivered `copies` times, `spreadSeconds` apart at most) and checks and records the outcome. */
-async function runScenario(scenario: string, world: WorldInput, requests: Request[], options: { copies?: number; spreadSeconds?: number; environment?: Record<string, string> } = {}) {
+interface ScenarioOptions {
+  copies?: number;
+  spreadSeconds?: number;
+  environment?: Record<string, string>;
+  /** Other events (cancels) sent at given virtual times … */
+  also?: Array<{ atSeconds: number; envelope: EventEnvelope }>;
+  /** … or before any request. */
+  preSend?: EventEnvelope[];
+}
+
+async function runScenario(scenario: string, world: WorldInput, requests: Request[], options: ScenarioOptions = {}) {
   const stack = await LocalStack.start({ world, environment: options.environment });
   try {
     const copies = options.copies ?? 1;
+    for (const envelope of options.preSend ?? []) {
+      stack.inject(envelope);
+      await stack.settle();
+    }
     const deliveries = seededShuffle(requests.flatMap((r) => Array.from({ length: copies }, (_, c) => ({ r, c }))), 5);
     deliveries.forEach(({ r, c }, i) => {
       const delay = options.spreadSeconds ? ((i * 7919) % options.spreadSeconds) * 1000 : 0;
       stack.clock.setTimeout(() => stack.inject(envelopeOf(r, c)), delay);
     });
+    for (const { atSeconds, envelope } of options.also ?? []) stack.clock.setTimeout(() => stack.inject(envelope), atSeconds * 1000);
     await stack.settle();
     // Then the sweep, as its schedule would run it: it must find nothing left to do, or finish what status changes missed.
     // (Retried like its schedule would: a sweep that meets a fault just runs again later.)
@@ -242,5 +257,31 @@ it('200 concurrent requests with random faults everywhere', async () => {
   };
   const { row } = await runScenario('200 concurrent, random faults', world, mixedRequests(200, 'mix'), { copies: 2 });
   expect(row.requests).toBe(200);
+  expectClean(row);
+});
+
+const cancel = (requestId: string, id: string): EventEnvelope => ({
+  version: '0', id, 'detail-type': 'Resource Operation Cancel Requested', source: 'platform.provisioning', account: '000000000000',
+  time: '2026-11-25T09:00:00Z', region: 'us-east-1', resources: [], detail: { requestId },
+});
+
+it('cancels before start, during and after completion', async () => {
+  const [before, during, after] = mixedRequests(15, 'cancel').filter((r) => r.kind === 'resource');
+  const world: WorldInput = { ...baseWorld(15), cloudControl: { resourceTypes: { 'AWS::S3::Bucket': { primaryIdentifier: 'BucketName', durationSeconds: 600, retryAfterSeconds: 30 } } } };
+  // "Before" arrives before its request exists: rejected, and the operation then runs to SUCCEEDED.
+  during!.expected = 'CANCELLED';
+  const { row, stack } = await runScenario('cancel before/during/after', world, [before!, during!, after!], {
+    also: [{ atSeconds: 300, envelope: cancel(during!.requestId, 'cancel-during') }, { atSeconds: 3600, envelope: cancel(after!.requestId, 'cancel-after') }],
+    preSend: [cancel(before!.requestId, 'cancel-before')],
+  });
+  expectClean(row);
+  const rejected = stack.emitted.filter((e) => e['detail-type'] === 'Request Rejected').map((e) => (e.detail as { eventId: string }).eventId).sort();
+  expect(rejected).toEqual(['cancel-after', 'cancel-before']);
+});
+
+it('an execution that times out', async () => {
+  const slow: Request = { ...mixedRequests(1, 'timeout')[0]!, expected: 'TIMED_OUT' };
+  const world: WorldInput = { ...baseWorld(1), cloudControl: { resourceTypes: { 'AWS::S3::Bucket': { primaryIdentifier: 'BucketName', durationSeconds: 200_000, retryAfterSeconds: 600 } } } };
+  const { row } = await runScenario('execution timeout', world, [slow], { environment: { OPERATION_TIMEOUT_SECONDS: '200000' } });
   expectClean(row);
 });
