@@ -27,6 +27,12 @@ const resourceType = z.strictObject({
   pendingSeconds: seconds.default(1),
   /** RetryAfter hint: now + this on every progress event that is not final; null for no hint. */
   retryAfterSeconds: seconds.nullable().default(5),
+  /**
+   * `interval`: RetryAfter is always now + retryAfterSeconds. `estimate`: a
+   * service that knows its own progress never hints past the moment the
+   * operation will be done (RetryAfter = the earlier of the two).
+   */
+  retryAfterMode: z.enum(['interval', 'estimate']).default('interval'),
   /** Time from CancelResourceRequest to CANCEL_COMPLETE. */
   cancelSeconds: seconds.default(2),
   /** Make operations end FAILED with this ErrorCode; `times` limits it to the first N submissions. */

@@ -71,6 +71,7 @@ export interface EmulatedRequest {
   applied: boolean;
   hooks: HookPlan[];
   retryAfterSeconds: number | null;
+  retryAfterMode: 'interval' | 'estimate';
   cancelSeconds: number;
   cancelledAt?: number;
 }
@@ -226,6 +227,7 @@ export class CloudControlEmulator {
       applied: false,
       hooks,
       retryAfterSeconds: behaviour.retryAfterSeconds,
+      retryAfterMode: behaviour.retryAfterMode,
       cancelSeconds: behaviour.cancelSeconds,
     };
     this.requests.set(request.token, request);
@@ -260,8 +262,14 @@ export class CloudControlEmulator {
       ResourceModel: status === 'SUCCESS' && r.operation !== 'DELETE' && model ? JSON.stringify(model) : undefined,
       StatusMessage: status === 'FAILED' ? r.outcome.statusMessage : undefined,
       ErrorCode: status === 'FAILED' ? r.outcome.errorCode : undefined,
-      RetryAfter: !final && r.retryAfterSeconds !== null ? new Date(now + r.retryAfterSeconds * 1000) : undefined,
+      RetryAfter: !final && r.retryAfterSeconds !== null ? new Date(this.retryAfter(r, now)) : undefined,
     };
+  }
+
+  private retryAfter(r: EmulatedRequest, now: number): number {
+    const interval = now + r.retryAfterSeconds! * 1000;
+    const doneAt = r.cancelledAt !== undefined ? r.cancelledAt + r.cancelSeconds * 1000 : r.completesAt;
+    return r.retryAfterMode === 'estimate' ? Math.min(interval, Math.max(doneAt, now + 1000)) : interval;
   }
 
   private request(input: Record<string, unknown>): EmulatedRequest {
