@@ -109,6 +109,46 @@ function historyCounts(stack: LocalStack, name: string): { transitions: number; 
   return { transitions: entered.length, tasks: execution.history.filter((h) => h.type === 'TaskScheduled').length, loopTransitions };
 }
 
+/** The terminal events of one kind, by requestId. */
+function completionsOf(stack: LocalStack, detailType: string): Map<string, { completedAt: string; polls: number }> {
+  return new Map(
+    stack.emitted.filter((e) => e['detail-type'] === detailType).map((e) => [(e.detail as { requestId: string }).requestId, e.detail as { completedAt: string; polls: number }]),
+  );
+}
+
+/** Shepherd's measured figures, operation by operation. */
+class Measured {
+  readonly polls: number[] = [];
+  readonly lags: number[] = [];
+  readonly lagShares: number[] = [];
+  readonly transitions: number[] = [];
+  readonly loopTransitions: number[] = [];
+  readonly invocations: number[] = [];
+
+  add(stack: LocalStack, requestId: string, polls: number, lagSeconds: number, durationSeconds: number): void {
+    const counts = historyCounts(stack, requestId);
+    this.polls.push(polls);
+    this.lags.push(lagSeconds);
+    this.lagShares.push(lagSeconds / durationSeconds);
+    this.transitions.push(counts.transitions);
+    this.loopTransitions.push(counts.loopTransitions);
+    this.invocations.push(counts.tasks + 1); // + the ingest Lambda
+  }
+
+  figures(strategy: string): StrategyFigures & { transitionsPerPoll: number } {
+    return {
+      strategy,
+      pollsPerOp: mean(this.polls),
+      medianLagSeconds: median(this.lags),
+      medianLagShare: median(this.lagShares),
+      transitionsPerOp: mean(this.transitions),
+      lambdaInvocationsPerOp: mean(this.invocations),
+      costPer1000Ops: cost(mean(this.transitions), mean(this.invocations)),
+      transitionsPerPoll: mean(this.loopTransitions) / mean(this.polls),
+    };
+  }
+}
+
 /** Requests through PutEvents, ten to a call as the API requires. */
 async function putAll(stack: LocalStack, entries: Array<{ Source: string; DetailType: string; Detail: string }>): Promise<void> {
   for (let i = 0; i < entries.length; i += 10) await stack.putEvents(entries.slice(i, i + 10));
@@ -143,25 +183,17 @@ async function cloudControlWorkload(count: number): Promise<HintedResult> {
       })),
     );
     await stack.settle();
-    const completions = new Map(
-      stack.emitted.filter((e) => e['detail-type'] === 'Resource Operation Completed').map((e) => [(e.detail as { requestId: string }).requestId, e.detail as { completedAt: string; polls: number }]),
-    );
+    const completions = completionsOf(stack, 'Resource Operation Completed');
     const operations: Operation[] = [];
-    const lags: number[] = [];
-    const lagShares: number[] = [];
+    const measured = new Measured();
     const lagsAfterHint: number[] = [];
-    const polls: number[] = [];
     const hintsGiven: number[] = [];
     let earlyPolls = 0;
     let maxPollsOverHints = -Infinity;
-    const transitions: number[] = [];
-    const loopTransitions: number[] = [];
-    const invocations: number[] = [];
     for (const request of stack.cloudControl.requests.values()) {
       const i = Number(request.typeName.replace('AWS::Bench::Op', ''));
       const behaviour = types[request.typeName]!;
-      const completion = completions.get(`cc-${i}`)!;
-      const completedAt = Date.parse(completion.completedAt);
+      const completedAt = Date.parse(completions.get(`cc-${i}`)!.completedAt);
       operations.push({ id: `cc-${i}`, submittedAt: request.submittedAt, completesAt: request.completesAt, durationSeconds: behaviour.durationSeconds, hintSeconds: behaviour.retryAfterSeconds });
       // The hints the service gave: one with the submission and one with every poll that was not final.
       const pollTimes = stack.server.calls
@@ -178,32 +210,18 @@ async function cloudControlWorkload(count: number): Promise<HintedResult> {
           given++;
         }
       }
-      // The first RetryAfter at or past completion: the earliest moment a hint-following poller could know.
-      const firstHintAfterCompletion = hintAt;
-      lagsAfterHint.push((completedAt - firstHintAfterCompletion) / 1000);
-      polls.push(pollTimes.length);
+      // hintAt is now the first RetryAfter at or past completion: the earliest a hint-following poller could know.
+      lagsAfterHint.push((completedAt - hintAt) / 1000);
       hintsGiven.push(given);
       maxPollsOverHints = Math.max(maxPollsOverHints, pollTimes.length - given);
-      lags.push((completedAt - request.completesAt) / 1000);
-      lagShares.push((completedAt - request.completesAt) / 1000 / behaviour.durationSeconds);
-      const counts = historyCounts(stack, `cc-${i}`);
-      transitions.push(counts.transitions);
-      loopTransitions.push(counts.loopTransitions);
-      invocations.push(counts.tasks + 1); // + the ingest Lambda
+      measured.add(stack, `cc-${i}`, pollTimes.length, (completedAt - request.completesAt) / 1000, behaviour.durationSeconds);
     }
     const shepherd = {
-      strategy: 'Shepherd (RetryAfter)',
-      pollsPerOp: mean(polls),
-      medianLagSeconds: median(lags),
-      medianLagShare: median(lagShares),
-      transitionsPerOp: mean(transitions),
-      lambdaInvocationsPerOp: mean(invocations),
-      costPer1000Ops: cost(mean(transitions), mean(invocations)),
-      pollsPerHint: mean(polls) / mean(hintsGiven),
+      ...measured.figures('Shepherd (RetryAfter)'),
+      pollsPerHint: mean(measured.polls) / mean(hintsGiven),
       earlyPolls,
       maxPollsOverHints,
       medianLagAfterHintSeconds: median(lagsAfterHint),
-      transitionsPerPoll: mean(loopTransitions) / mean(polls),
     };
     const baselines = [
       simulate('SDK v3 waiter', sdkWaiter, operations, 7),
@@ -249,29 +267,14 @@ async function shareWorkload(count: number): Promise<ShareResult> {
       })),
     );
     await stack.settle();
-    const completions = new Map(
-      stack.emitted.filter((e) => e['detail-type'] === 'Portfolio Share Completed').map((e) => [(e.detail as { requestId: string }).requestId, e.detail as { completedAt: string; polls: number }]),
-    );
+    const completions = completionsOf(stack, 'Portfolio Share Completed');
     const operations: Operation[] = [];
-    const polls: number[] = [];
-    const lags: number[] = [];
-    const shares: number[] = [];
-    const transitions: number[] = [];
-    const loopTransitions: number[] = [];
-    const invocations: number[] = [];
+    const measured = new Measured();
     for (const action of stack.serviceCatalog.actions.values()) {
       const i = portfolios.indexOf(action.portfolioId);
       const completion = completions.get(`share-${i}`)!;
-      const completedAt = Date.parse(completion.completedAt);
-      const submittedAt = action.startsAt;
-      operations.push({ id: `share-${i}`, submittedAt, completesAt: action.completesAt, durationSeconds: durations[i]! });
-      polls.push(completion.polls);
-      lags.push((completedAt - action.completesAt) / 1000);
-      shares.push((completedAt - action.completesAt) / 1000 / durations[i]!);
-      const counts = historyCounts(stack, `share-${i}`);
-      transitions.push(counts.transitions);
-      loopTransitions.push(counts.loopTransitions);
-      invocations.push(counts.tasks + 1);
+      operations.push({ id: `share-${i}`, submittedAt: action.startsAt, completesAt: action.completesAt, durationSeconds: durations[i]! });
+      measured.add(stack, `share-${i}`, completion.polls, (Date.parse(completion.completedAt) - action.completesAt) / 1000, durations[i]!);
     }
     /** Median polls over the operations longer than five minutes. */
     const long = (perOp: number[]) => median(perOp.filter((_, k) => operations[k]!.durationSeconds > 300));
@@ -280,17 +283,7 @@ async function shareWorkload(count: number): Promise<ShareResult> {
       return { ...figures, longMedianPolls: long(perOpPolls) };
     };
     return {
-      shepherd: {
-        strategy: 'Shepherd (adaptive)',
-        pollsPerOp: mean(polls),
-        medianLagSeconds: median(lags),
-        medianLagShare: median(shares),
-        transitionsPerOp: mean(transitions),
-        lambdaInvocationsPerOp: mean(invocations),
-        costPer1000Ops: cost(mean(transitions), mean(invocations)),
-        longMedianPolls: long(polls),
-        transitionsPerPoll: mean(loopTransitions) / mean(polls),
-      },
+      shepherd: { ...measured.figures('Shepherd (adaptive)'), longMedianPolls: long(measured.polls) },
       baselines: [baseline('fixed 10 s loop', 10), baseline('fixed 5 s loop', 5)],
       operations: operations.length,
     };

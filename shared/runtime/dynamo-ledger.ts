@@ -14,7 +14,7 @@
  * Stored in DynamoDB (one item per key, conditional writes, TTL), the way
  * Powertools' idempotency utility does it.
  */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { TransientServiceError, asTransient, isTransient } from './errors';
 import type { Clock } from './clock';
 import type { Ledger } from './ledger';
@@ -60,14 +60,7 @@ export class DynamoLedger implements Ledger {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     try {
       await this.write(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            key: { S: key },
-            state: { S: 'IN_PROGRESS' },
-            leaseUntil: { N: String(now + LEASE_SECONDS) },
-            expiresAt: { N: String(now + RETENTION_SECONDS) },
-          },
+        this.put(key, { state: { S: 'IN_PROGRESS' }, leaseUntil: { N: String(now + LEASE_SECONDS) } }, now, {
           // Free, or claimed by a caller whose lease ran out (it crashed).
           ConditionExpression: 'attribute_not_exists(#key) OR (#state = :inProgress AND #leaseUntil < :now)',
           ExpressionAttributeNames: { '#key': 'key', '#state': 'state', '#leaseUntil': 'leaseUntil' },
@@ -97,23 +90,22 @@ export class DynamoLedger implements Ledger {
       throw error;
     }
     try {
-      await this.write(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            key: { S: key },
-            state: { S: 'DONE' },
-            result: { S: JSON.stringify(value ?? null) },
-            expiresAt: { N: String(now + RETENTION_SECONDS) },
-          },
-        }),
-      );
+      await this.write(this.put(key, { state: { S: 'DONE' }, result: { S: JSON.stringify(value ?? null) } }, now));
     } catch (error) {
       // The side effect happened; failing now would redo it on retry. The lease expires and a
       // later caller may redo it then: the one window where "once" becomes "at least once".
       throw asTransient(error);
     }
     return { value, firstTime: true };
+  }
+
+  /** A ledger item: the key, its fields, and when DynamoDB may forget it. */
+  private put(key: string, fields: Record<string, AttributeValue>, now: number, condition: Partial<PutItemCommandInput> = {}): PutItemCommand {
+    return new PutItemCommand({
+      TableName: this.table,
+      Item: { key: { S: key }, ...fields, expiresAt: { N: String(now + RETENTION_SECONDS) } },
+      ...condition,
+    });
   }
 
   private async get(key: string) {
