@@ -61,8 +61,8 @@ function serialise(value: unknown): string {
 }
 
 /** The access key id in a SigV4 Authorization header: `Credential=AKID/date/region/service/aws4_request`. */
-function signingKey(req: IncomingMessage): string {
-  const match = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''));
+function signingKey(authorization: string | undefined): string {
+  const match = /Credential=([^/,\s]+)\//.exec(String(authorization ?? ''));
   return match?.[1] ?? '';
 }
 
@@ -122,29 +122,55 @@ export class AwsServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
+    const answer = await this.dispatch(req.headers as Record<string, string | undefined>, Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(answer.statusCode, answer.headers).end(answer.body);
+  }
+
+  /** One API call, whichever way it arrived: the operation named by X-Amz-Target, JSON in, JSON out. */
+  private async dispatch(headers: Record<string, string | undefined>, body: string): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+    const target = String(headers['x-amz-target'] ?? '');
+    const contentType = String(headers['content-type'] ?? 'application/x-amz-json-1.1');
     const [prefix, operationName] = target.split('.') as [string, string | undefined];
-    const send = (status: number, body: unknown, errorType?: string) => {
-      const headers: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() };
-      if (errorType) headers['x-amzn-errortype'] = errorType;
-      res.writeHead(status, headers).end(serialise(body));
+    const answer = (statusCode: number, payload: unknown, errorType?: string) => {
+      const responseHeaders: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() };
+      if (errorType) responseHeaders['x-amzn-errortype'] = errorType;
+      return { statusCode, headers: responseHeaders, body: serialise(payload) };
     };
     let input: Record<string, unknown> = {};
     const call: ApiCall = { service: prefix, operation: operationName ?? '', input, at: this.clock.now() };
     try {
-      input = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       call.input = input;
       const operation = this.services.get(prefix)?.[operationName ?? ''];
       if (!operation) throw new AwsError('UnknownOperationException', `The local stack does not emulate ${target}`);
       this.calls.push(call);
       const fault = this.injectedFault(call.operation);
       if (fault) throw fault;
-      send(200, await operation(input, { accessKeyId: signingKey(req) }));
+      return answer(200, await operation(input, { accessKeyId: signingKey(headers.authorization) }));
     } catch (error) {
       const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String((error as Error).stack ?? error), 500);
       call.error = e.type;
-      send(e.status, { ...e.members, __type: e.type, message: e.message }, e.type);
+      return answer(e.status, { ...e.members, __type: e.type, message: e.message }, e.type);
     }
+  }
+
+  /**
+   * An SDK request handler that hands the signed, serialised request to the
+   * emulator in-process instead of over a socket: the real clients still
+   * build, sign and parse every call; only the loopback TCP round trip is
+   * skipped (it was a quarter of the local stack's CPU time).
+   */
+  inProcessHandler() {
+    return {
+      handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
+        const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
+        const body = typeof request.body === 'string' ? request.body : request.body ? Buffer.from(request.body as Uint8Array).toString('utf8') : '';
+        const answer = await this.clock.track(() => this.dispatch(headers, body));
+        return { response: { statusCode: answer.statusCode, headers: answer.headers, body: Buffer.from(answer.body) } };
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+      destroy: () => undefined,
+    };
   }
 }

@@ -149,6 +149,7 @@ export class LocalStack {
       // The SDK's own retries (3 attempts) as in production, minus the wall-clock waits between them:
       // locally, time is the virtual clock's, and a second of wall time per throttled call adds up.
       retryStrategy: new ConfiguredRetryStrategy(3, () => 5),
+      requestHandler: server.inProcessHandler(),
     };
     this.clients = {
       cloudControl: new CloudControlClient(clientConfig),
