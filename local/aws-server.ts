@@ -164,7 +164,9 @@ export class AwsServer {
     return {
       handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
         const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
-        const body = typeof request.body === 'string' ? request.body : request.body ? Buffer.from(request.body as Uint8Array).toString('utf8') : '';
+        // The SDK may hand over bytes; read them as bytes (its byte arrays warn when treated as strings).
+        const bytes = request.body as Uint8Array | string | undefined;
+        const body = typeof bytes === 'string' ? bytes : bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
         const answer = await this.clock.track(() => this.dispatch(headers, body));
         return { response: { statusCode: answer.statusCode, headers: answer.headers, body: Buffer.from(answer.body) } };
       },
