@@ -90,6 +90,21 @@ describe('serverless package', () => {
     }
   });
 
+  it('lets only the deploying and configured accounts put events on the bus, and logs requests the stage does not accept', () => {
+    const deny = template.Resources.BusDenyOtherAccounts!.Properties;
+    expect(deny.Statement).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'events:PutEvents' });
+    expect(deny.Statement.Condition.StringNotEquals['aws:PrincipalAccount']).toEqual({ 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] });
+    // The test stage configures no extra accounts, so the Allow is not created.
+    expect((template as any).Conditions.HasExtraAccounts).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect((template.Resources.BusAllowExtraAccounts as any).Condition).toBe('HasExtraAccounts');
+    for (const id of ['UnacceptedSourceRule', 'UnacceptedAccountRule']) {
+      const rule = template.Resources[id]!.Properties;
+      expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['UnacceptedRequestsLogGroup', 'Arn'] });
+      expect(rule.EventPattern['detail-type']).toHaveLength(Object.values(contracts as Record<string, EventContract>).filter((c) => c.direction === 'request').length);
+    }
+    expect(template.Resources.UnacceptedSourceRule!.Properties.EventPattern.source).toEqual([{ 'anything-but': guardrailsFor('test').sources }]);
+  });
+
   it('rescues terminal events from Step Functions status changes of its own state machines, and sweeps every 15 minutes', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
     const rescue = rules.find((r) => r.EventPattern?.source?.[0] === 'aws.states')!;
