@@ -1,0 +1,66 @@
+/**
+ * The ledger's contract against the DynamoDB emulator, through the real
+ * SDK client: once means once across retries and concurrent callers; a
+ * failed attempt frees the key; a crashed caller's claim is taken over
+ * when its lease runs out.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LocalStack } from '../../local/stack';
+import { DynamoLedger, LEASE_SECONDS } from '../../shared/runtime/dynamo-ledger';
+import { evaluateCondition } from '../../local/emulators/dynamodb';
+
+let stack: LocalStack;
+let client: DynamoDBClient;
+let now = Date.parse('2026-11-25T09:00:00Z');
+const clock = { now: () => new Date(now) };
+const ledger = () => new DynamoLedger(client, stack.model.tableNames[0]!, clock);
+
+beforeAll(async () => {
+  stack = await LocalStack.start();
+  client = new DynamoDBClient({ endpoint: stack.server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+});
+afterAll(async () => {
+  client.destroy();
+  await stack.stop();
+});
+
+it('runs the work once and hands later callers its result', async () => {
+  let runs = 0;
+  const work = async () => ++runs;
+  expect(await ledger().once('k-once', work)).toEqual({ value: 1, firstTime: true });
+  expect(await ledger().once('k-once', work)).toEqual({ value: 1, firstTime: false });
+  expect(await ledger().lookup('k-once')).toEqual({ done: true, value: 1 });
+  expect(runs).toBe(1);
+});
+
+it('tells a concurrent caller to come back later instead of doing the work too', async () => {
+  let release!: () => void;
+  const slow = ledger().once('k-busy', () => new Promise<string>((resolve) => (release = () => resolve('done'))));
+  await new Promise((r) => setTimeout(r, 20));
+  await expect(ledger().once('k-busy', async () => 'again')).rejects.toMatchObject({ name: 'TransientServiceError' });
+  release();
+  expect(await slow).toEqual({ value: 'done', firstTime: true });
+});
+
+it('frees the key when the work fails, so a retry runs it', async () => {
+  await expect(ledger().once('k-fail', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  expect(await ledger().once('k-fail', async () => 'second try')).toEqual({ value: 'second try', firstTime: true });
+});
+
+it("takes over a crashed caller's claim once its lease has run out", async () => {
+  void ledger().once('k-crash', () => new Promise<never>(() => undefined)); // claims, then never finishes
+  await new Promise((r) => setTimeout(r, 20));
+  await expect(ledger().once('k-crash', async () => 'x')).rejects.toMatchObject({ name: 'TransientServiceError' });
+  now += (LEASE_SECONDS + 1) * 1000;
+  expect(await ledger().once('k-crash', async () => 'taken over')).toEqual({ value: 'taken over', firstTime: true });
+});
+
+it('evaluates the condition expressions the ledger writes', () => {
+  const names = { '#key': 'key', '#state': 'state', '#leaseUntil': 'leaseUntil' };
+  const values = { ':inProgress': { S: 'IN_PROGRESS' }, ':now': { N: '100' } };
+  const expression = 'attribute_not_exists(#key) OR (#state = :inProgress AND #leaseUntil < :now)';
+  expect(evaluateCondition(expression, { item: undefined, names, values })).toBe(true);
+  expect(evaluateCondition(expression, { item: { key: { S: 'k' }, state: { S: 'DONE' } }, names, values })).toBe(false);
+  expect(evaluateCondition(expression, { item: { key: { S: 'k' }, state: { S: 'IN_PROGRESS' }, leaseUntil: { N: '99' } }, names, values })).toBe(true);
+  expect(evaluateCondition(expression, { item: { key: { S: 'k' }, state: { S: 'IN_PROGRESS' }, leaseUntil: { N: '101' } }, names, values })).toBe(false);
+});
