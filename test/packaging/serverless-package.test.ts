@@ -197,6 +197,14 @@ describe('serverless package', () => {
     expect(JSON.stringify(pmaStatement.Resource)).toContain(':catalog/*/program-management-account/*');
   });
 
+  it('has no role that nothing assumes (the shared default role is dropped)', () => {
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const [id] of ofType('AWS::IAM::Role')) {
+      const { [id]: _role, ...others } = template.Resources;
+      expect(JSON.stringify(others)).toContain(`"${id}"`);
+    }
+  });
+
   it('grants no wildcard action, and iam:PassRole only to the service that needs it, on the configured roles', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) {
       for (const policy of role.Properties.Policies ?? []) {
