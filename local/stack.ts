@@ -102,10 +102,12 @@ export class LocalStack {
   /** Events rules delivered to log groups (e.g. requests from sources or accounts the stage does not accept). */
   readonly logGroups = new Map<string, EventEnvelope[]>();
   private readonly listeners: Array<(event: StackEvent) => void> = [];
-  private readonly handlers = new Map<string, LambdaHandler<unknown, unknown>>();
+  private readonly idleHandlers = new Map<string, Array<LambdaHandler<unknown, unknown>>>();
   private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; partnerCentral: PartnerCentralChannelClient; sfn: SFNClient; dynamodb: DynamoDBClient; sqs: SQSClient };
   private readonly random: () => number;
   private readonly logger: Logger;
+  /** A logger per function instance, all writing to the same sink. */
+  private readonly newLogger: () => Logger;
 
   private constructor(
     readonly model: ServiceModel,
@@ -160,10 +162,15 @@ export class LocalStack {
       dynamodb: new DynamoDBClient(clientConfig),
       sqs: new SQSClient(clientConfig),
     };
-    this.logger = new Logger({ serviceName: 'shepherd', logLevel: (logLevel === 'CAPTURE' ? 'DEBUG' : logLevel) as never });
     // Handler logs go to stderr locally (stdout carries the events `shepherd run --json` prints), or into logLines.
     const sink = logLevel === 'CAPTURE' ? new Writable({ write: (chunk, _encoding, done) => (this.logLines.push(String(chunk)), done()) }) : process.stderr;
-    (this.logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
+    const console = new Console({ stdout: sink, stderr: sink });
+    this.newLogger = () => {
+      const logger = new Logger({ serviceName: 'shepherd', logLevel: (logLevel === 'CAPTURE' ? 'DEBUG' : logLevel) as never });
+      (logger as unknown as { console: Console }).console = console;
+      return logger;
+    };
+    this.logger = this.newLogger();
 
     for (const sm of Object.values(model.stateMachines)) {
       const tasks: TaskHandlers = {};
@@ -255,18 +262,25 @@ export class LocalStack {
     };
   }
 
-  private handlerFor(fnKey: string): LambdaHandler<unknown, unknown> {
-    let handler = this.handlers.get(fnKey);
-    if (!handler) {
-      const fn = this.model.functions[fnKey];
-      if (!fn) throw new Error(`no function ${fnKey} in serverless.yml`);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const module = require(fn.modulePath) as { build?: (ports: Ports) => LambdaHandler<unknown, unknown> };
-      if (typeof module.build !== 'function') throw new Error(`${fn.modulePath} does not export build(ports) (use defineHandler)`);
-      handler = module.build(this.portsFor(fn));
-      this.handlers.set(fnKey, handler);
-    }
-    return handler;
+  /**
+   * A warm instance of the function, as Lambda keeps them: one invocation at
+   * a time per instance, a new instance (its own ports and logger) when all
+   * are busy. Sharing one instance across concurrent invocations would mix
+   * their log context (requestId, function name).
+   */
+  private acquire(fnKey: string): LambdaHandler<unknown, unknown> {
+    const warm = this.idleHandlers.get(fnKey)?.pop();
+    if (warm) return warm;
+    const fn = this.model.functions[fnKey];
+    if (!fn) throw new Error(`no function ${fnKey} in serverless.yml`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(fn.modulePath) as { build?: (ports: Ports) => LambdaHandler<unknown, unknown> };
+    if (typeof module.build !== 'function') throw new Error(`${fn.modulePath} does not export build(ports) (use defineHandler)`);
+    return module.build({ ...this.portsFor(fn), logger: this.newLogger() });
+  }
+
+  private release(fnKey: string, handler: LambdaHandler<unknown, unknown>): void {
+    this.idleHandlers.set(fnKey, [...(this.idleHandlers.get(fnKey) ?? []), handler]);
   }
 
   /** Invokes a function as Lambda would: JSON in, JSON out, errors reported by name. */
@@ -279,8 +293,9 @@ export class LocalStack {
       }
       const fn = this.model.functions[fnKey]!;
       const context = lambdaContext(fn.name, fn.arn);
+      const handler = this.acquire(fnKey);
       try {
-        const result = await this.handlerFor(fnKey)(JSON.parse(body), context);
+        const result = await handler(JSON.parse(body), context);
         const crash = this.world.lambdaFaults.find((f) => f.function === fnKey && (this.crashes.get(fnKey) ?? 0) < f.times);
         if (crash) {
           // The work is done, but the answer never reaches Step Functions.
@@ -290,6 +305,8 @@ export class LocalStack {
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       } catch (error) {
         throw lambdaError(error);
+      } finally {
+        this.release(fnKey, handler);
       }
     });
   }

@@ -9,7 +9,7 @@ import { T0, sendRequests } from '../support/stack';
 
 const SECRETS = ['hunter2-db-password', 'AKIAPLANTEDSECRET01', 'sk_live_planted_token', 'patch-secret-value', 'rejected-secret-value'];
 
-it('keeps planted secrets out of every event and every log line', async () => {
+it('keeps planted secrets out of every event and every structured log line', async () => {
   const stack = await LocalStack.start({
     logLevel: 'CAPTURE',
     world: {
@@ -38,6 +38,13 @@ it('keeps planted secrets out of every event and every log line', async () => {
     expect(stack.logLines.some((line) => line.includes('Request rejected'))).toBe(true);
     const everything = JSON.stringify(stack.emitted) + stack.logLines.join('\n');
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
+    // Structured JSON, every line with its request and its function (concurrent invocations do not mix context).
+    const lines = stack.logLines.map((line) => JSON.parse(line) as { requestId?: string; function_name?: string; level: string });
+    for (const line of lines) {
+      expect(['db', 'secret', 'bad']).toContain(line.requestId);
+      expect(line.function_name).toMatch(/^shepherd-local-/);
+    }
+    expect(lines.find((l) => (l as { message?: string }).message === 'Request rejected')!.function_name).toBe('shepherd-local-ingestResourceOperation');
     // …while the requests on the bus did carry every one of them: the scan looks for what was really there.
     for (const secret of SECRETS) expect(JSON.stringify(stack.events)).toContain(secret);
   } finally {
