@@ -7,8 +7,7 @@ import {
 import { addSeconds, toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
-import { refusal } from '../workflow/failure';
-import { busyRetryAt, nextAttempt, type ProgressClock } from '../workflow/progress';
+import { nextAttempt, refusedStart, waitWhileBusy, type ProgressClock } from '../workflow/progress';
 import type { PortfolioShareBody, ShareProgress, ShareWorkflowState } from './model';
 import { SHARE_POLL_POLICY } from './policy';
 
@@ -50,16 +49,13 @@ export async function startPortfolioShare(state: ShareWorkflowState, ports: Port
   }
   const clock = nextAttempt(state.share, now, ports.config.operationTimeoutSeconds);
   const base = { ...clock, successfulAccounts: 0, failedAccounts: 0, failuresByError: [] };
-  const busy = (errorCode: string, statusMessage: string): ShareProgress => {
-    const retryAt = busyRetryAt(clock.attempt, now, clock.deadline, ports.random);
-    return retryAt
-      ? { ...base, errorCode, statusMessage, outcome: 'BUSY', nextCheckAt: retryAt }
-      : { ...base, errorCode, statusMessage, outcome: 'TIMED_OUT' };
-  };
   try {
     if (state.request.organizationNode) {
       const { AccessStatus } = await ports.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}));
-      if (AccessStatus === 'UNDER_CHANGE') return busy('OrganizationsAccessUnderChange', 'AWS Organizations access is being changed; waiting for it to settle');
+      if (AccessStatus === 'UNDER_CHANGE') {
+        const underChange = { ...base, errorCode: 'OrganizationsAccessUnderChange', statusMessage: 'AWS Organizations access is being changed; waiting for it to settle' };
+        return waitWhileBusy(underChange, now, ports.random);
+      }
       if (AccessStatus !== 'ENABLED') {
         return {
           ...base,
@@ -74,10 +70,10 @@ export async function startPortfolioShare(state: ShareWorkflowState, ports: Port
     return started(base, response, now, ports);
   } catch (error) {
     if (isTransient(error)) throw asTransient(error);
-    // One share action per portfolio at a time; an update also waits for the create to finish.
-    if ((error as Error).name === 'InvalidStateException') return busy('InvalidStateException', (error as Error).message);
-    ports.logger.warn('Service Catalog refused the share', { errorName: (error as Error).name, attempt: clock.attempt });
-    return { ...base, outcome: 'FAILED', ...refusal(error) };
+    // One share action per portfolio at a time (InvalidStateException, waited out); an update also waits for the create.
+    const refused = refusedStart(error, base, now, ports.random);
+    if (refused.outcome === 'FAILED') ports.logger.warn('Service Catalog refused the share', { errorName: (error as Error).name, attempt: clock.attempt });
+    return refused;
   }
 }
 

@@ -63,6 +63,11 @@ export function adaptiveCheckAt(progress: ProgressClock, now: Date, random: () =
 export function refusedStart<B extends ProgressClock>(error: unknown, base: B, now: Date, random: () => number) {
   const refused = { ...base, ...refusal(error) };
   if ((error as Error).name !== 'InvalidStateException') return { ...refused, outcome: 'FAILED' as const };
+  return waitWhileBusy(refused, now, random);
+}
+
+/** Try again later (BUSY, with when), or TIMED_OUT when later would pass the deadline. */
+export function waitWhileBusy<B extends ProgressClock>(base: B, now: Date, random: () => number) {
   const retryAt = busyRetryAt(base.attempt, now, base.deadline, random);
-  return retryAt ? { ...refused, outcome: 'BUSY' as const, nextCheckAt: retryAt } : { ...refused, outcome: 'TIMED_OUT' as const };
+  return retryAt ? { ...base, outcome: 'BUSY' as const, nextCheckAt: retryAt } : { ...base, outcome: 'TIMED_OUT' as const };
 }
