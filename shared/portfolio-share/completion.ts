@@ -2,6 +2,7 @@ import { contracts, shareStatus, type PortfolioShareCompleted } from '../contrac
 import { emitTerminalEvent } from '../events/terminal';
 import type { Ports } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
+import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import { targetOf, type ShareWorkflowState } from './model';
 
@@ -32,7 +33,8 @@ export function shareCompletionDetail(state: ShareWorkflowState, now: Date): Por
 function summarise(d: PortfolioShareCompleted): string {
   const target = d.target.accountId ?? `${d.target.organizationNode?.type} ${d.target.organizationNode?.value}`;
   const counts = d.failedAccounts > 0 ? ` (${d.failedAccounts} account(s) failed)` : '';
-  const reason = d.errorCode && d.status !== 'PARTIALLY_SUCCEEDED' ? ` (${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''})` : '';
+  // A partial success is explained by its counts, not by the first error.
+  const reason = d.status === 'PARTIALLY_SUCCEEDED' ? '' : reasonSuffix(d);
   return `${d.operation} share of ${d.portfolioId} with ${target}: ${d.status}${counts}${reason}`;
 }
 

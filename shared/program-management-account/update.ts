@@ -4,7 +4,7 @@ import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import { asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
-import { caughtFailure, refusal, type CaughtFailure } from '../workflow/failure';
+import { caughtFailure, reasonSuffix, refusal, type CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 
 export type AccountUpdateBody = RequestBody<ProgramManagementAccountUpdateRequest>;
@@ -62,6 +62,5 @@ export function accountUpdatedDetail(state: AccountUpdateState, now: Date): Prog
 export async function emitAccountUpdated(state: AccountUpdateState, ports: Ports) {
   const detail = accountUpdatedDetail(state, ports.clock.now());
   const { eventId } = await emitTerminalEvent({ workflow: 'program-management-account', requestId: state.requestId, detailType: contracts.programManagementAccountUpdated.detailType, detail }, ports);
-  const reason = detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
-  return { status: detail.status, eventId: eventId, summary: `update of ${detail.identifier}: ${detail.status}${reason}` };
+  return { status: detail.status, eventId: eventId, summary: `update of ${detail.identifier}: ${detail.status}${reasonSuffix(detail)}` };
 }

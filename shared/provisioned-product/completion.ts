@@ -2,6 +2,7 @@ import { contracts, type ProvisionedProductPropertiesUpdated } from '../contract
 import { emitTerminalEvent } from '../events/terminal';
 import type { Ports } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
+import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import type { PropertiesUpdateState } from './model';
 
@@ -24,7 +25,6 @@ export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date)
 export async function emitPropertiesUpdated(state: PropertiesUpdateState, ports: Ports) {
   const detail = propertiesUpdatedDetail(state, ports.clock.now());
   const { eventId } = await emitTerminalEvent({ workflow: 'provisioned-product-properties', requestId: state.requestId, detailType: contracts.provisionedProductPropertiesUpdated.detailType, detail }, ports);
-  const reason = detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
   ports.logger.info('Properties updated event emitted', { status: detail.status, eventId });
-  return { status: detail.status, eventId: eventId, summary: `update of ${detail.provisionedProductId}: ${detail.status}${reason}` };
+  return { status: detail.status, eventId: eventId, summary: `update of ${detail.provisionedProductId}: ${detail.status}${reasonSuffix(detail)}` };
 }

@@ -2,6 +2,7 @@ import { contracts, operationStatus, type ResourceOperationCompleted } from '../
 import { emitTerminalEvent } from '../events/terminal';
 import type { Ports } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
+import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import type { CompletionResult, WorkflowState } from './model';
 import { failedHook } from './progress';
@@ -29,8 +30,7 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
 
 function summarise(detail: ResourceOperationCompleted): string {
   const target = detail.identifier ? `${detail.typeName} ${detail.identifier}` : detail.typeName;
-  const reason = detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
-  return `${detail.operation} ${target}: ${detail.status}${reason}`;
+  return `${detail.operation} ${target}: ${detail.status}${reasonSuffix(detail)}`;
 }
 
 /** Emits the one terminal event of a request. */

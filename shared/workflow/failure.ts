@@ -33,3 +33,8 @@ export function refusal(error: unknown): { errorCode: string; statusMessage?: st
 export function caughtFailure(failure: CaughtFailure) {
   return { status: 'FAILED' as const, errorCode: failure.Error, statusMessage: failureMessage(failure) };
 }
+
+/** " (ErrorCode: message)" for an execution's Fail cause and summaries; "" when there is no error. */
+export function reasonSuffix(detail: { errorCode?: string; statusMessage?: string }): string {
+  return detail.errorCode ? ` (${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''})` : '';
+}
