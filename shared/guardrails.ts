@@ -23,11 +23,18 @@ export type Guardrails = z.infer<typeof stageGuardrails>;
 
 const guardrailsFile = z.object({ $comment: z.string().optional(), stages: z.record(z.string(), stageGuardrails) });
 
-/** The guardrails of a stage (or `default`); the file is validated so a typo fails loudly, not open. */
-export function guardrailsFor(stage: string | undefined, source: unknown = file): Guardrails {
+/** The bundled file, validated once per container (ingest asks on every request). */
+let bundled: z.infer<typeof guardrailsFile> | undefined;
+
+function parse(source: unknown): z.infer<typeof guardrailsFile> {
   const parsed = guardrailsFile.safeParse(source);
   if (!parsed.success) throw new Error(`config/guardrails.json is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const stages = parsed.data.stages;
+  return parsed.data;
+}
+
+/** The guardrails of a stage (or `default`); the file is validated so a typo fails loudly, not open. */
+export function guardrailsFor(stage: string | undefined, source: unknown = file): Guardrails {
+  const stages = (source === file ? (bundled ??= parse(file)) : parse(source)).stages;
   const chosen = (stage && stages[stage]) || stages.default;
   if (!chosen) throw new Error('config/guardrails.json has no `default` stage');
   return chosen;
