@@ -39,9 +39,4 @@ export class SqsEmulator {
       },
     };
   }
-
-  /** Messages in the queue whose URL ends with `name`. */
-  messages(name: string): QueuedMessage[] {
-    return [...this.queues.entries()].find(([url]) => url.endsWith(`/${name}`))?.[1] ?? [];
-  }
 }

@@ -1,8 +1,3 @@
-import { ADAPTIVE_POLL_POLICY, type PollPolicy } from '../polling';
-
-/** DescribePortfolioShareStatus gives no RetryAfter: the adaptive schedule. */
-export const SHARE_POLL_POLICY: PollPolicy = ADAPTIVE_POLL_POLICY;
-
 /** Failed accounts announced per invocation of the fan-out Lambda: 50 full PutEvents calls. */
 export const ANNOUNCE_PAGE_SIZE = 500;
 

@@ -9,7 +9,7 @@ import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/error
 import type { Ports } from '../runtime/ports';
 import { nextAttempt, refusedStart, waitWhileBusy, type ProgressClock } from '../workflow/progress';
 import type { PortfolioShareBody, ShareProgress, ShareWorkflowState } from './model';
-import { SHARE_POLL_POLICY } from './policy';
+import { ADAPTIVE_POLL_POLICY } from '../polling';
 
 type StartResponse = { PortfolioShareToken?: string; Status?: string };
 
@@ -88,6 +88,6 @@ function started(
   // Account-to-account Create and Delete answer synchronously, with no token to track.
   if (!token) return { ...base, shareStatus: 'COMPLETED', successfulAccounts: 1, outcome: 'SUCCEEDED' };
   const finished = response.Status !== undefined && FINAL_SHARE_STATUSES.has(response.Status);
-  const wait = finished ? 0 : SHARE_POLL_POLICY.firstWaitSeconds;
+  const wait = finished ? 0 : ADAPTIVE_POLL_POLICY.firstWaitSeconds;
   return { ...base, shareToken: token, shareStatus: response.Status ?? 'NOT_STARTED', outcome: 'IN_PROGRESS', nextCheckAt: toTimestamp(addSeconds(now, wait)) };
 }
