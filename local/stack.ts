@@ -105,7 +105,6 @@ export class LocalStack {
   private readonly idleHandlers = new Map<string, Array<LambdaHandler<unknown, unknown>>>();
   private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; partnerCentral: PartnerCentralChannelClient; sfn: SFNClient; dynamodb: DynamoDBClient; sqs: SQSClient };
   private readonly random: () => number;
-  private readonly logger: Logger;
   /** A logger per function instance, all writing to the same sink. */
   private readonly newLogger: () => Logger;
 
@@ -116,6 +115,8 @@ export class LocalStack {
     server: AwsServer,
     clock: VirtualClock,
     logLevel: string,
+    /** Set on every function over serverless.yml's. */
+    private readonly environment: Record<string, string>,
   ) {
     this.clock = clock;
     this.server = server;
@@ -170,7 +171,6 @@ export class LocalStack {
       (logger as unknown as { console: Console }).console = console;
       return logger;
     };
-    this.logger = this.newLogger();
 
     for (const sm of Object.values(model.stateMachines)) {
       const tasks: TaskHandlers = {};
@@ -188,9 +188,7 @@ export class LocalStack {
     const server = new AwsServer(clock);
     server.injectFaults(world.faults, seededRandom(world.seed + 1));
     const url = await server.start();
-    const stack = new LocalStack(model, world, url, server, clock, options.logLevel ?? 'SILENT');
-    stack.environment = options.environment ?? {};
-    return stack;
+    return new LocalStack(model, world, url, server, clock, options.logLevel ?? 'SILENT', options.environment ?? {});
   }
 
   on(listener: (event: StackEvent) => void): void {
@@ -256,7 +254,8 @@ export class LocalStack {
       // Pauses inside one invocation (PutEvents retries) shrink too: the logic is what runs locally, not the wait.
       sleep: (ms: number) => realSleep(Math.ceil(ms / 50)),
       config: configFromEnv({ ...fn.environment, ...this.environment }),
-      logger: this.logger,
+      // Each function instance gets its own logger, so concurrent invocations keep their own context.
+      logger: this.newLogger(),
       // The function's module picks its ledger (defineHandler options), as in production.
       ledger: noLedger,
     };
@@ -276,7 +275,7 @@ export class LocalStack {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require(fn.modulePath) as { build?: (ports: Ports) => LambdaHandler<unknown, unknown> };
     if (typeof module.build !== 'function') throw new Error(`${fn.modulePath} does not export build(ports) (use defineHandler)`);
-    return module.build({ ...this.portsFor(fn), logger: this.newLogger() });
+    return module.build(this.portsFor(fn));
   }
 
   private release(fnKey: string, handler: LambdaHandler<unknown, unknown>): void {
@@ -314,7 +313,6 @@ export class LocalStack {
   private statusChangesDropped = 0;
   /** Injected crashes so far, by function. */
   readonly crashes = new Map<string, number>();
-  private environment: Record<string, string> = {};
 
   /**
    * Step Functions' "Execution Status Change" event on the default bus, which

@@ -6,7 +6,6 @@ import { truncate } from '../workflow/failure';
 import type { OperationState, Outcome } from './model';
 import { RESOURCE_POLL_POLICY, TRANSIENT_ERROR_CODES, resubmitDelaySeconds } from './policy';
 
-
 export function toHooks(events: HookProgressEvent[] | undefined): HookInvocation[] {
   return (events ?? []).map((hook) => ({
     typeName: hook.HookTypeName,
