@@ -8,6 +8,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { VirtualClock } from './clock';
+import { FaultSchedule, type FaultWindow } from './faults';
+import { SDK_REQUEST_TIMEOUT_MS } from '../shared/runtime/ports';
 
 /** An error the emulated API answers with: its exception name, message and HTTP status. */
 export class AwsError extends Error {
@@ -31,17 +33,37 @@ export interface Caller {
 export type Operation = (input: Record<string, unknown>, caller: Caller) => unknown;
 export type ServiceOperations = Record<string, Operation>;
 
-export interface ApiFault {
+export interface ApiFault extends FaultWindow {
   operation: string;
   error: string;
   status: number;
-  /** The first N matching calls … */
-  times?: number;
-  /** … or every matching call until this many virtual seconds after the faults were set. */
-  untilSeconds?: number;
-  /** Only this share of the matching calls (by the seeded random). */
-  rate?: number;
+  /** `before`: the call fails before the service acts; `after`: the service acts, then the answer is lost. */
+  when?: 'before' | 'after';
+  /** No answer at all: the caller times out. */
+  hang?: boolean;
 }
+
+/**
+ * Who is making calls through an in-process handler. A Lambda instance's
+ * calls are subject to the world's faults; a call that hangs waits (as idle
+ * time) for the SDK's request timeout, or forever once the instance is dead
+ * (a frozen sandbox never gets its answer). The harness (tests, the CLI
+ * publishing requests) calls without faults: it plays the producers, not
+ * Shepherd.
+ */
+export interface CallContext {
+  subjectToFaults: boolean;
+  /** False once the calling Lambda instance was killed: its calls never answer. */
+  alive?: () => boolean;
+  /** Waits out the SDK's request timeout on virtual time (idle meanwhile), then the call fails with TimeoutError. */
+  waitForRequestTimeout?: () => Promise<void>;
+  /** Ends the calling instance's activity forever (a call from a dead instance). */
+  freeze?: () => void;
+}
+
+export const HARNESS: CallContext = { subjectToFaults: false };
+
+type Answer = { statusCode: number; headers: Record<string, string>; body: string };
 
 export interface ApiCall {
   service: string;
@@ -71,32 +93,21 @@ export class AwsServer {
   private readonly services = new Map<string, ServiceOperations>();
   readonly calls: ApiCall[] = [];
   url = '';
-  private faults: Array<ApiFault & { used: number; until?: number }> = [];
-  private random: () => number = Math.random;
-  /** Faults injected so far, by operation. */
-  readonly injected = new Map<string, number>();
+  private faults: FaultSchedule<ApiFault>;
+  private requestSequence = 0;
 
-  constructor(private readonly clock: VirtualClock) {}
-
-  /** Answers the first `times` calls of an operation with the given exception (world file `faults`). */
-  injectFaults(faults: ApiFault[], random: () => number = Math.random): void {
-    const now = this.clock.now().getTime();
-    this.random = random;
-    this.faults = faults.map((fault) => ({ ...fault, used: 0, until: fault.untilSeconds === undefined ? undefined : now + fault.untilSeconds * 1000 }));
+  constructor(private readonly clock: VirtualClock) {
+    this.faults = new FaultSchedule([], clock, () => 0);
   }
 
-  private injectedFault(operation: string): AwsError | undefined {
-    const now = this.clock.now().getTime();
-    const fault = this.faults.find(
-      (f) =>
-        (f.operation === operation || f.operation === '*') &&
-        (f.until !== undefined ? now < f.until : f.used < (f.times ?? 0)),
-    );
-    if (!fault) return undefined;
-    if (fault.rate !== undefined && this.random() >= fault.rate) return undefined;
-    fault.used++;
-    this.injected.set(operation, (this.injected.get(operation) ?? 0) + 1);
-    return new AwsError(fault.error, `Injected ${fault.error}`, fault.status);
+  /** Faults injected so far, by operation. */
+  get injected(): Map<string, number> {
+    return this.faults.struck;
+  }
+
+  /** The world file's `faults`: calls of an operation answered with an exception, after the service acted, or not at all. */
+  injectFaults(faults: ApiFault[], random: () => number): void {
+    this.faults = new FaultSchedule(faults, this.clock, random);
   }
 
   register(targetPrefix: string, operations: ServiceOperations): void {
@@ -122,36 +133,54 @@ export class AwsServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const answer = await this.dispatch(req.headers as Record<string, string | undefined>, Buffer.concat(chunks).toString('utf8'));
+    const answer = await this.dispatch(req.headers as Record<string, string | undefined>, Buffer.concat(chunks).toString('utf8'), HARNESS);
+    if ('hang' in answer) return; // not reachable: harness calls see no faults
     res.writeHead(answer.statusCode, answer.headers).end(answer.body);
   }
 
-  /** One API call, whichever way it arrived: the operation named by X-Amz-Target, JSON in, JSON out. */
-  private async dispatch(headers: Record<string, string | undefined>, body: string): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+  /**
+   * One API call, whichever way it arrived: the operation named by
+   * X-Amz-Target, JSON in, JSON out; or no answer at all (a hang fault).
+   */
+  private async dispatch(headers: Record<string, string | undefined>, body: string, context: CallContext): Promise<Answer | { hang: true }> {
     const target = String(headers['x-amz-target'] ?? '');
     const contentType = String(headers['content-type'] ?? 'application/x-amz-json-1.1');
     const [prefix, operationName] = target.split('.') as [string, string | undefined];
-    const answer = (statusCode: number, payload: unknown, errorType?: string) => {
-      const responseHeaders: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() };
+    const answer = (statusCode: number, payload: unknown, errorType?: string): Answer => {
+      // Request ids from a counter: a run repeats for its seed.
+      const responseHeaders: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': `local-${++this.requestSequence}` };
       if (errorType) responseHeaders['x-amzn-errortype'] = errorType;
       return { statusCode, headers: responseHeaders, body: serialise(payload) };
+    };
+    const failure = (error: unknown, call?: ApiCall): Answer => {
+      const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String((error as Error).stack ?? error), 500);
+      if (call) call.error = e.type;
+      return answer(e.status, { ...e.members, __type: e.type, message: e.message }, e.type);
     };
     let input: Record<string, unknown> = {};
     const call: ApiCall = { service: prefix, operation: operationName ?? '', input, at: this.clock.now() };
     try {
       input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       call.input = input;
-      const operation = this.services.get(prefix)?.[operationName ?? ''];
-      if (!operation) throw new AwsError('UnknownOperationException', `The local stack does not emulate ${target}`);
-      this.calls.push(call);
-      const fault = this.injectedFault(call.operation);
-      if (fault) throw fault;
-      return answer(200, await operation(input, { accessKeyId: signingKey(headers.authorization) }));
     } catch (error) {
-      const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String((error as Error).stack ?? error), 500);
-      call.error = e.type;
-      return answer(e.status, { ...e.members, __type: e.type, message: e.message }, e.type);
+      return failure(new AwsError('SerializationException', `Malformed JSON: ${(error as Error).message}`));
     }
+    const operation = this.services.get(prefix)?.[operationName ?? ''];
+    if (!operation) return failure(new AwsError('UnknownOperationException', `The local stack does not emulate ${target}`));
+    this.calls.push(call);
+    const fault = context.subjectToFaults
+      ? this.faults.strike((f) => f.operation === call.operation || f.operation === '*', call.operation)
+      : undefined;
+    const refusal = (f: ApiFault) => (f.hang ? ({ hang: true } as const) : failure(new AwsError(f.error, `Injected ${f.error}`, f.status), call));
+    if (fault && fault.when !== 'after') return refusal(fault);
+    let result: Answer;
+    try {
+      result = answer(200, await operation(input, { accessKeyId: signingKey(headers.authorization) }));
+    } catch (error) {
+      result = failure(error, call);
+    }
+    // The service acted; the answer is lost on the way back.
+    return fault ? refusal(fault) : result;
   }
 
   /**
@@ -160,14 +189,21 @@ export class AwsServer {
    * build, sign and parse every call; only the loopback TCP round trip is
    * skipped (it was a quarter of the local stack's CPU time).
    */
-  inProcessHandler() {
+  inProcessHandler(context: CallContext = HARNESS) {
     return {
       handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
+        if (context.alive && !context.alive()) return frozen(context);
         const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
         // The SDK may hand over bytes; read them as bytes (its byte arrays warn when treated as strings).
         const bytes = request.body as Uint8Array | string | undefined;
         const body = typeof bytes === 'string' ? bytes : bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
-        const answer = await this.clock.track(() => this.dispatch(headers, body));
+        const answer = await this.clock.track(() => this.dispatch(headers, body, context));
+        if ('hang' in answer) {
+          await context.waitForRequestTimeout?.();
+          if (context.alive && !context.alive()) return frozen(context);
+          // What the SDK's Node HTTP handler raises when requestTimeout passes without an answer.
+          throw Object.assign(new Error(`Connection timed out after ${SDK_REQUEST_TIMEOUT_MS} ms`), { name: 'TimeoutError' });
+        }
         return { response: { statusCode: answer.statusCode, headers: answer.headers, body: Buffer.from(answer.body) } };
       },
       updateHttpClientConfig: () => undefined,
@@ -175,4 +211,10 @@ export class AwsServer {
       destroy: () => undefined,
     };
   }
+}
+
+/** A call from a killed Lambda instance: it never answers, and the instance stays frozen. */
+function frozen(context: CallContext): Promise<never> {
+  context.freeze?.();
+  return new Promise<never>(() => undefined);
 }

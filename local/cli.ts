@@ -187,7 +187,7 @@ export async function run(argv: string[], out = process.stdout, err = process.st
         break;
       }
       case 'dead-letter':
-        progress(`dead letter: ${event.functionKey} could not handle event ${event.envelope.id}: ${event.error}`);
+        progress(`dead letter: ${event.functionKey ?? event.queueName ?? '?'} could not handle event ${event.envelope?.id ?? '?'}: ${event.error}`);
         break;
       case 'event': {
         const { envelope } = event;

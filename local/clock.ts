@@ -2,14 +2,27 @@
  * The local stack's virtual clock: a discrete-event scheduler.
  *
  * Virtual time stands still while anything is busy (a Lambda handler, an
- * HTTP call to the emulator, an event delivery) and moves only when every
- * execution is waiting: then it jumps to the next timer (speed "max") or
+ * API call to an emulator, an event delivery) and moves only when every
+ * piece of work is waiting: then it jumps to the next timer (speed "max") or
  * walks there at `speed` virtual seconds per wall second. So an operation
  * that takes an hour of service time finishes in milliseconds, and waits,
- * RetryAfter hints, retries and execution timeouts all read the same time.
+ * RetryAfter hints, retries, Lambda timeouts and execution timeouts all read
+ * the same time.
+ *
+ * Work is counted as busy through `track` (a piece of work that runs to its
+ * end) or an `Activity` (a Lambda invocation, which may pause: while it
+ * sleeps on virtual time or waits on a call that hangs, it is not busy, so
+ * the clock can reach the moment it wakes — or the moment its function
+ * times out).
+ *
+ * Timers are foreground (someone is waiting on them: a Wait state, a retry,
+ * a message becoming visible) or background (schedules that tick forever,
+ * like the sweep's `rate(15 minutes)`). Background timers fire while
+ * foreground work remains, or when the stack asks for them
+ * (`backgroundWanted`); otherwise the clock is idle and stops.
  *
  * The interpreter gets this clock's setTimeout/clearTimeout/Date (see
- * interpreter.ts); the emulator and the handlers read `now()` through the
+ * interpreter.ts); the emulators and the handlers read `now()` through the
  * Clock port. Nothing else in the process is affected.
  */
 import type { Clock } from '../shared/runtime/clock';
@@ -19,8 +32,8 @@ export type ClockSpeed = number | 'max';
 interface Timer {
   id: number;
   at: number;
-  seq: number;
   fn: () => void;
+  background: boolean;
 }
 
 export interface VirtualClockOptions {
@@ -28,16 +41,37 @@ export interface VirtualClockOptions {
   speed?: ClockSpeed;
 }
 
+/** A piece of work that is busy while it runs and idle while it waits on virtual time. */
+export interface Activity {
+  readonly ended: boolean;
+  /** Stops counting as busy (waiting on a timer). */
+  pause(): void;
+  /** Counts as busy again. */
+  resume(): void;
+  /** Finished (or killed): never busy again. */
+  end(): void;
+}
+
+/** Timers ordered by (at, id): equal deadlines fire in the order they were set. */
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.id < b.id);
+}
+
 export class VirtualClock implements Clock {
   private nowMs: number;
   private readonly speed: ClockSpeed;
-  private timers: Timer[] = [];
+  /** A binary min-heap of live and cancelled timers; `live` says which are live. */
+  private heap: Timer[] = [];
+  private readonly live = new Map<number, Timer>();
+  private foregroundTimers = 0;
   private nextId = 1;
   private busy = 0;
   private advancing = false;
   private idleWaiters: Array<() => void> = [];
   private wallTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Whether background timers should fire although no foreground work remains (the stack wants the next sweep). */
+  backgroundWanted: () => boolean = () => false;
 
   constructor(options: VirtualClockOptions = {}) {
     this.nowMs = (options.start ?? new Date()).getTime();
@@ -52,29 +86,31 @@ export class VirtualClock implements Clock {
     return this.nowMs;
   }
 
-  /** setTimeout on virtual time, for the interpreter. */
-  readonly setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): number => {
-    const id = this.nextId++;
-    const timer: Timer = { id, at: this.nowMs + Math.max(0, ms ?? 0), seq: id, fn: () => fn(...args) };
-    // Keep timers sorted by (at, seq) so equal deadlines fire in the order they were set.
-    let lo = 0;
-    let hi = this.timers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const t = this.timers[mid]!;
-      if (t.at < timer.at || (t.at === timer.at && t.seq < timer.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.timers.splice(lo, 0, timer);
-    this.schedule();
-    return id;
-  };
+  /** setTimeout on virtual time, for the interpreter and the stack. */
+  readonly setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): number =>
+    this.addTimer(() => fn(...args), ms ?? 0, false);
+
+  /** A timer that does not keep the clock going by itself (schedules). */
+  setBackgroundTimeout(fn: () => void, ms: number): number {
+    return this.addTimer(fn, ms, true);
+  }
 
   readonly clearTimeout = (id: unknown): void => {
-    const index = this.timers.findIndex((t) => t.id === id);
-    if (index >= 0) this.timers.splice(index, 1);
+    const timer = this.live.get(id as number);
+    if (!timer) return;
+    this.live.delete(timer.id);
+    if (!timer.background) this.foregroundTimers--;
     this.schedule();
   };
+
+  private addTimer(fn: () => void, ms: number, background: boolean): number {
+    const timer: Timer = { id: this.nextId++, at: this.nowMs + Math.max(0, Number.isFinite(ms) ? ms : 0), fn, background };
+    this.live.set(timer.id, timer);
+    if (!background) this.foregroundTimers++;
+    this.push(timer);
+    this.schedule();
+    return timer.id;
+  }
 
   /** A Date class whose `new Date()` and `Date.now()` read virtual time. */
   readonly Date: DateConstructor = (() => {
@@ -102,11 +138,61 @@ export class VirtualClock implements Clock {
     }
   }
 
-  get pendingTimers(): number {
-    return this.timers.length;
+  /** Starts an activity: busy until it pauses or ends. */
+  begin(): Activity {
+    const clock = this;
+    let active = true;
+    let ended = false;
+    clock.busy++;
+    return {
+      get ended() {
+        return ended;
+      },
+      pause() {
+        if (!active || ended) return;
+        active = false;
+        clock.busy--;
+        clock.schedule();
+      },
+      resume() {
+        if (active || ended) return;
+        active = true;
+        clock.busy++;
+      },
+      end() {
+        if (ended) return;
+        ended = true;
+        if (active) {
+          active = false;
+          clock.busy--;
+          clock.schedule();
+        }
+      },
+    };
   }
 
-  /** Resolves once nothing is busy and no timer is pending: everything has run to the end. */
+  /**
+   * Waits `ms` of virtual time inside an activity: idle meanwhile. When the
+   * activity has ended by then (its Lambda was killed), it never wakes: a
+   * frozen sandbox runs no more code.
+   */
+  sleep(ms: number, activity: Activity): Promise<void> {
+    return new Promise((resolve) => {
+      activity.pause();
+      this.setTimeout(() => {
+        if (activity.ended) return;
+        activity.resume();
+        resolve();
+      }, ms);
+    });
+  }
+
+  /** Timers someone waits on (background schedules excluded). */
+  get pendingTimers(): number {
+    return this.foregroundTimers;
+  }
+
+  /** Resolves once nothing is busy, no foreground timer is pending and no background run is wanted. */
   idle(): Promise<void> {
     return new Promise((resolve) => {
       this.idleWaiters.push(resolve);
@@ -117,7 +203,9 @@ export class VirtualClock implements Clock {
   stop(): void {
     this.stopped = true;
     if (this.wallTimer) clearTimeout(this.wallTimer);
-    this.timers = [];
+    this.heap = [];
+    this.live.clear();
+    this.foregroundTimers = 0;
   }
 
   private schedule(): void {
@@ -135,11 +223,18 @@ export class VirtualClock implements Clock {
     return this.busy === 0;
   }
 
+  /** The earliest live timer, dropping cancelled ones from the top of the heap. */
+  private peek(): Timer | undefined {
+    while (this.heap.length > 0 && !this.live.has(this.heap[0]!.id)) this.pop();
+    return this.heap[0];
+  }
+
   private async advance(): Promise<void> {
     try {
       if (this.stopped || !(await this.quiet())) return;
-      const next = this.timers[0];
-      if (!next) {
+      const next = this.peek();
+      const wanted = this.foregroundTimers > 0 || this.backgroundWanted();
+      if (!next || !wanted) {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];
         waiters.forEach((resolve) => resolve());
@@ -149,15 +244,55 @@ export class VirtualClock implements Clock {
         const wallMs = (next.at - this.nowMs) / this.speed;
         await new Promise<void>((resolve) => (this.wallTimer = setTimeout(resolve, wallMs)));
         // Something may have started or been scheduled while we walked: look again.
-        if (this.stopped || this.busy > 0 || this.timers[0] !== next) return;
+        if (this.stopped || this.busy > 0 || this.peek() !== next) return;
       }
       this.nowMs = Math.max(this.nowMs, next.at);
-      const due = this.timers.filter((t) => t.at <= this.nowMs);
-      this.timers = this.timers.filter((t) => t.at > this.nowMs);
+      // Every timer due now, in order; timers they set for now run in the next round.
+      const due: Timer[] = [];
+      for (let t = this.peek(); t && t.at <= this.nowMs; t = this.peek()) {
+        this.pop();
+        this.live.delete(t.id);
+        if (!t.background) this.foregroundTimers--;
+        due.push(t);
+      }
       for (const timer of due) timer.fn();
     } finally {
       this.advancing = false;
-      if (!this.stopped && (this.timers.length > 0 || this.idleWaiters.length > 0) && this.busy === 0) this.schedule();
+      const more = this.foregroundTimers > 0 || this.idleWaiters.length > 0 || (this.backgroundWanted() && this.heap.length > 0);
+      if (!this.stopped && more && this.busy === 0) this.schedule();
     }
+  }
+
+  private push(timer: Timer): void {
+    const heap = this.heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        i = smallest;
+      }
+    }
+    return top;
   }
 }

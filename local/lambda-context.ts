@@ -1,17 +1,21 @@
 import type { Context } from 'aws-lambda';
 
 /** The Context a Lambda handler receives, for invoking handlers outside Lambda (local stack, tests). */
-export function lambdaContext(functionName: string, invokedFunctionArn: string): Context {
+export function lambdaContext(
+  functionName: string,
+  invokedFunctionArn: string,
+  options: { awsRequestId?: string; timeoutMs?: number; remainingMs?: () => number } = {},
+): Context {
   return {
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn,
     memoryLimitInMB: '256',
-    awsRequestId: crypto.randomUUID(),
+    awsRequestId: options.awsRequestId ?? crypto.randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: options.remainingMs ?? (() => options.timeoutMs ?? 30_000),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -12,13 +12,45 @@ import type { EventPattern } from './pattern-matcher';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
-/** A rule and its target: one of the service's functions, or a log group (rules declared under resources). */
+/**
+ * A rule and its target: one of the service's functions (asynchronous
+ * invocation), a queue, or a log group (the last two as rules declared
+ * under resources).
+ */
 export type RuleModel = {
   name: string;
   busName: string;
   pattern: EventPattern;
   maximumRetryAttempts: number;
-} & ({ functionKey: string; logGroupName?: undefined } | { logGroupName: string; functionKey?: undefined });
+  /** How long EventBridge keeps retrying a delivery that fails (RetryPolicy.MaximumEventAgeInSeconds). */
+  maximumEventAgeSeconds: number;
+  /** Where EventBridge puts an event it could not deliver (the target's DeadLetterConfig), by queue name. */
+  deadLetterQueueName?: string;
+} & (
+  | { functionKey: string; logGroupName?: undefined; queueName?: undefined }
+  | { logGroupName: string; functionKey?: undefined; queueName?: undefined }
+  | { queueName: string; functionKey?: undefined; logGroupName?: undefined }
+);
+
+/** An SQS queue the service declares, with the attributes its behaviour depends on. */
+export interface QueueModel {
+  logicalId: string;
+  name: string;
+  url: string;
+  arn: string;
+  visibilityTimeoutSeconds: number;
+  retentionSeconds: number;
+  /** RedrivePolicy: after this many receives a message moves to the dead-letter queue. */
+  redrive?: { deadLetterQueueName: string; maxReceiveCount: number };
+}
+
+/** A Lambda event source mapping on a queue. */
+export interface QueueSourceModel {
+  queueName: string;
+  batchSize: number;
+  /** FunctionResponseTypes: [ReportBatchItemFailures]. */
+  reportBatchItemFailures: boolean;
+}
 
 export interface FunctionModel {
   key: string;
@@ -31,6 +63,14 @@ export interface FunctionModel {
   environment: Record<string, string>;
   /** Async invocations (rule targets) retried this many times on error, as Lambda does. */
   maximumRetryAttempts: number;
+  /** The function's timeout (serverless' default is 6 s). */
+  timeoutSeconds: number;
+  /** Queues Lambda polls for this function. */
+  queueSources: QueueSourceModel[];
+  /** `schedule: rate(...)` events, in seconds between invocations. */
+  scheduleSeconds: number[];
+  /** Where Lambda sends an asynchronous invocation that kept failing (destinations.onFailure), by queue name. */
+  onFailureQueueName?: string;
 }
 
 export interface StateMachineModel {
@@ -70,8 +110,8 @@ export interface ServiceModel {
   stateMachines: Record<string, StateMachineModel>;
   /** DynamoDB tables the service declares (by name). */
   tableNames: string[];
-  /** SQS queues the service declares (by URL). */
-  queueUrls: string[];
+  /** SQS queues the service declares, by name. */
+  queues: Record<string, QueueModel>;
 }
 
 type Json = unknown;
@@ -165,6 +205,9 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
       exportName,
       environment: {},
       maximumRetryAttempts: fn.maximumRetryAttempts ?? 2,
+      timeoutSeconds: Number(fn.timeout ?? config.provider.timeout ?? 6),
+      queueSources: [],
+      scheduleSeconds: [],
     };
     functions[key] = model;
     functionByLogicalId.set(model.logicalId, model);
@@ -237,35 +280,57 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   const rules: RuleModel[] = [];
   for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
     const model = functions[key]!;
+    const onFailure = fn.destinations?.onFailure;
+    if (onFailure) model.onFailureQueueName = String(intrinsic(onFailure.arn ?? onFailure)).split(':').pop();
     model.environment = Object.fromEntries(
       Object.entries({ ...providerEnv, ...(intrinsic(fn.environment ?? {}) as Record<string, Json>) }).map(([k, v]) => [k, String(v)]),
     );
     for (const event of fn.events ?? []) {
+      if (event.sqs) {
+        const arn = String(intrinsic(event.sqs.arn ?? event.sqs));
+        model.queueSources.push({
+          queueName: arn.split(':').pop()!,
+          batchSize: Number(event.sqs.batchSize ?? 10),
+          reportBatchItemFailures: event.sqs.functionResponseType === 'ReportBatchItemFailures',
+        });
+        continue;
+      }
+      if (event.schedule) {
+        model.scheduleSeconds.push(rateSeconds(String(event.schedule.rate ?? event.schedule)));
+        continue;
+      }
       if (!event.eventBridge) continue;
       const bus = intrinsic(event.eventBridge.eventBus ?? 'default');
+      const deadLetter = event.eventBridge.deadLetterQueueArn ? String(intrinsic(event.eventBridge.deadLetterQueueArn)) : undefined;
       rules.push({
         name: `${key}-rule`,
         functionKey: key,
         busName: String(bus).split('/').pop()!,
         pattern: intrinsic(event.eventBridge.pattern) as EventPattern,
         maximumRetryAttempts: event.eventBridge.retryPolicy?.maximumRetryAttempts ?? 185,
+        maximumEventAgeSeconds: event.eventBridge.retryPolicy?.maximumEventAge ?? 86_400,
+        deadLetterQueueName: deadLetter?.split(':').pop(),
       });
     }
   }
-  // Rules declared as resources, with log-group targets (the unaccepted-request logs).
+  // Rules declared as resources: queue targets (the request intake) and log-group targets (the unaccepted-request logs).
   for (const [logicalId, resource] of Object.entries<any>(resources)) {
     if (resource.Type !== 'AWS::Events::Rule') continue;
-    const logTarget = (resource.Properties.Targets ?? [])
-      .map((target: any) => String(intrinsic(target.Arn)))
-      .find((arn: string) => arn.includes(':log-group:'));
-    if (!logTarget) throw new Error(`serverless.yml: rule ${logicalId} has a target the local stack cannot deliver to`);
-    rules.push({
+    const targets = resource.Properties.Targets ?? [];
+    if (targets.length !== 1) throw new Error(`serverless.yml: rule ${logicalId} must have exactly one target for the local stack`);
+    const target = targets[0];
+    const arn = String(intrinsic(target.Arn));
+    const common = {
       name: logicalId,
-      logGroupName: logTarget.split(':log-group:')[1]!,
       busName: String(intrinsic(resource.Properties.EventBusName ?? 'default')).split('/').pop()!,
       pattern: intrinsic(resource.Properties.EventPattern) as EventPattern,
-      maximumRetryAttempts: 0,
-    });
+      maximumRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts ?? 185,
+      maximumEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
+      deadLetterQueueName: target.DeadLetterConfig?.Arn ? String(intrinsic(target.DeadLetterConfig.Arn)).split(':').pop() : undefined,
+    };
+    if (arn.includes(':log-group:')) rules.push({ ...common, logGroupName: arn.split(':log-group:')[1]! });
+    else if (arn.startsWith('arn:aws:sqs:')) rules.push({ ...common, queueName: arn.split(':').pop()! });
+    else throw new Error(`serverless.yml: rule ${logicalId} has a target the local stack cannot deliver to`);
   }
   for (const sm of Object.values(stateMachines)) {
     sm.definition = intrinsic(sm.definition) as AslDefinition;
@@ -282,11 +347,38 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     .filter((r: any) => r.Type === 'AWS::Events::EventBus')
     .map((r: any) => String(r.Properties.Name));
   const namesOf = (type: string) => Object.keys(resources).filter((id) => resources[id].Type === type).map((id) => attribute(id, 'Ref'));
+  const queues: Record<string, QueueModel> = {};
+  for (const [logicalId, resource] of Object.entries<any>(resources)) {
+    if (resource.Type !== 'AWS::SQS::Queue') continue;
+    const props = (intrinsic(resource.Properties ?? {}) ?? {}) as Record<string, any>;
+    const name = String(props.QueueName ?? logicalId);
+    const redrive = props.RedrivePolicy as { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
+    queues[name] = {
+      logicalId,
+      name,
+      url: attribute(logicalId, 'Ref'),
+      arn: attribute(logicalId, 'Arn'),
+      // The SQS defaults: 30 s visibility, 4 days retention.
+      visibilityTimeoutSeconds: Number(props.VisibilityTimeout ?? 30),
+      retentionSeconds: Number(props.MessageRetentionPeriod ?? 345_600),
+      redrive: redrive?.deadLetterTargetArn
+        ? { deadLetterQueueName: String(redrive.deadLetterTargetArn).split(':').pop()!, maxReceiveCount: Number(redrive.maxReceiveCount) }
+        : undefined,
+    };
+  }
   return {
     root, service, stage, region, accountId, busNames: ['default', ...busNames], functions, rules, stateMachines,
     tableNames: namesOf('AWS::DynamoDB::Table'),
-    queueUrls: namesOf('AWS::SQS::Queue'),
+    queues,
   };
+}
+
+/** `rate(15 minutes)` → 900. */
+export function rateSeconds(expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (!match) throw new Error(`serverless.yml: the local stack runs rate(...) schedules only, not "${expression}"`);
+  const unit = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 }[match[2] as 'minute'];
+  return Number(match[1]) * unit;
 }
 
 /** Calls `visit` for every state, nested Map and Parallel states included. */

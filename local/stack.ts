@@ -1,11 +1,25 @@
 /**
  * The embedded local stack: Shepherd on one machine with no AWS account.
  *
- * It reads serverless.yml (rules, functions, environments, state machines),
- * runs the same ASL files in aws-local-stepfunctions with the real handlers
- * bound to their Task states, and serves Cloud Control, EventBridge and Step
- * Functions from emulators that the real SDK clients reach over loopback.
- * Everything runs on one virtual clock (clock.ts).
+ * It reads serverless.yml (rules, queues, functions, schedules, state
+ * machines), runs the same ASL files in aws-local-stepfunctions with the real
+ * handlers bound to their Task states, and serves the AWS APIs from
+ * emulators the real SDK clients reach in-process. What AWS does between the
+ * pieces is done here as AWS documents it:
+ *
+ * - Lambda: one instance per concurrent invocation (warm ones reused), each
+ *   with its own SDK clients and logger; the function's timeout enforced on
+ *   virtual time (Sandbox.Timedout, and the instance is frozen for good);
+ *   crashes, hangs and refused invocations from the world's lambdaFaults.
+ * - EventBridge rules: to a queue, a log group, or a function (asynchronous
+ *   invocation: EventBridge retries refused deliveries under the rule's retry
+ *   policy, Lambda retries function errors twice, then the dead-letter queue).
+ * - Lambda's SQS event source mapping: batches, partial batch responses,
+ *   visibility timeouts, the redrive policy.
+ * - Schedules (`rate(...)`) on background timers.
+ *
+ * Everything runs on one virtual clock (clock.ts), and every source of
+ * randomness is seeded by the world, so a run repeats for its seed.
  */
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
@@ -15,28 +29,29 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type P
 import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SHEPHERD_SOURCE } from '../shared/contracts/events';
 import { configFromEnv } from '../shared/runtime/config';
 import type { LambdaHandler } from '../shared/runtime/lambda';
 import { noLedger } from '../shared/runtime/ledger';
-import { realSleep, type Ports } from '../shared/runtime/ports';
-import { AwsServer } from './aws-server';
-import { VirtualClock } from './clock';
+import { SDK_REQUEST_TIMEOUT_MS, type Ports } from '../shared/runtime/ports';
+import { AwsServer, type CallContext } from './aws-server';
+import { VirtualClock, type Activity } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
 import { DynamoDbEmulator } from './emulators/dynamodb';
-import { SqsEmulator } from './emulators/sqs';
+import { SqsEmulator, type ReceivedMessage } from './emulators/sqs';
 import { EventBridgeEmulator, eventTime, type EventEnvelope } from './emulators/event-bridge';
 import { PartnerCentralEmulator } from './emulators/partner-central';
 import { ProvisionedProductEmulator } from './emulators/provisioned-products';
 import { ServiceCatalogEmulator } from './emulators/service-catalog';
 import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
+import { FaultSchedule } from './faults';
 import { loadInterpreter } from './interpreter';
 import { lambdaContext } from './lambda-context';
 import { matchesPattern } from './pattern-matcher';
-import { loadServiceModel, type FunctionModel, type ServiceModel } from './serverless-config';
+import { virtualTimeRetryStrategy } from './sdk-retry';
+import { loadServiceModel, type FunctionModel, type QueueSourceModel, type RuleModel, type ServiceModel } from './serverless-config';
 import { parseWorld, type World, type WorldInput } from './world';
 
 export interface LocalStackOptions {
@@ -53,11 +68,16 @@ export type StackEvent =
   | { type: 'state'; execution: EmulatedExecution; stateName: string; stateType: string; polls?: number }
   | { type: 'execution-closed'; execution: EmulatedExecution }
   | { type: 'event'; busName: string; envelope: EventEnvelope }
-  | { type: 'dead-letter'; functionKey: string; envelope: EventEnvelope; error: string };
+  | ({ type: 'dead-letter' } & DeadLetter);
 
+/** Something that reached a dead-letter queue, and why. */
 export interface DeadLetter {
-  functionKey: string;
-  envelope: EventEnvelope;
+  /** The dead-letter queue it went to (when one is configured). */
+  queueName?: string;
+  /** The function that could not handle it, when it was a function's. */
+  functionKey?: string;
+  /** The event, when it was one. */
+  envelope?: EventEnvelope;
   error: string;
 }
 
@@ -73,16 +93,73 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A Lambda function error as Step Functions reports it: the error name, and a JSON cause. */
-function lambdaError(error: unknown): Error {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const reported = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message }));
-  reported.name = e.name;
+/** UUID-shaped ids from a seeded random. */
+export function seededIds(random: () => number): () => string {
+  const hex = () => Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  return () => {
+    const h = hex() + hex() + hex() + hex();
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+}
+
+/** A Lambda function error as Step Functions, SQS and EventBridge see it: the error type, and a JSON cause. */
+function functionError(errorType: string, errorMessage: string): Error {
+  const reported = new Error(JSON.stringify({ errorType, errorMessage }));
+  reported.name = errorType;
   return reported;
 }
 
+/** An error thrown by a handler, reported the way the Node.js runtime reports it. */
+function handlerError(error: unknown): Error {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return functionError(e.name, e.message);
+}
+
+/** Errors of the Invoke API itself: nothing ran. */
+const INVOKE_REFUSALS = new Set(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.RequestTooLargeException']);
+
 const LAMBDA_SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+/** Lambda retries a failing asynchronous invocation after about one, then two minutes. */
 const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
+/** Batches an event source mapping has in flight per queue at most. */
+const MAX_CONCURRENT_BATCHES = 20;
+/** Schedules that keep failing: after this many runs in a row (a day of 15-minute runs), settle gives up. */
+const MAX_FAILED_SCHEDULED_RUNS = 100;
+
+/**
+ * One Lambda execution environment: a handler with its own ports, running
+ * one invocation at a time. Killed (after a timeout or a crash) it is never
+ * used again, and the code it was running never wakes up.
+ */
+class LambdaInstance {
+  dead = false;
+  activity: Activity | undefined;
+  handler!: LambdaHandler<unknown, unknown>;
+
+  constructor(
+    readonly fn: FunctionModel,
+    private readonly clock: VirtualClock,
+  ) {}
+
+  /** Waits on virtual time, idle meanwhile; never wakes once the instance is dead. */
+  readonly sleep = (ms: number): Promise<void> => {
+    if (this.dead) return new Promise(() => undefined);
+    if (!this.activity) return new Promise((resolve) => this.clock.setTimeout(() => resolve(), ms));
+    return this.clock.sleep(ms, this.activity);
+  };
+
+  /** The instance's calls: subject to the world's faults, frozen once the instance is dead. */
+  readonly calls: CallContext = {
+    subjectToFaults: true,
+    alive: () => !this.dead,
+    waitForRequestTimeout: () => this.sleep(SDK_REQUEST_TIMEOUT_MS),
+  };
+
+  kill(): void {
+    this.dead = true;
+    this.activity?.end();
+  }
+}
 
 export class LocalStack {
   readonly clock: VirtualClock;
@@ -101,17 +178,29 @@ export class LocalStack {
   readonly logLines: string[] = [];
   /** Events rules delivered to log groups (e.g. requests from sources or accounts the stage does not accept). */
   readonly logGroups = new Map<string, EventEnvelope[]>();
+  /** Lambda faults struck so far, by function. */
+  readonly lambdaFaults: FaultSchedule<World['lambdaFaults'][number]>;
   private readonly listeners: Array<(event: StackEvent) => void> = [];
-  private readonly idleHandlers = new Map<string, Array<LambdaHandler<unknown, unknown>>>();
-  private readonly clients: { cloudControl: CloudControlClient; eventBridge: EventBridgeClient; serviceCatalog: ServiceCatalogClient; partnerCentral: PartnerCentralChannelClient; sfn: SFNClient; dynamodb: DynamoDBClient; sqs: SQSClient };
+  private readonly idleInstances = new Map<string, LambdaInstance[]>();
+  /** The producers' client: publishes requests as a platform team's automation would, outside the world's faults. */
+  private readonly harness: EventBridgeClient;
   private readonly random: () => number;
+  private readonly newId: () => string;
   /** A logger per function instance, all writing to the same sink. */
   private readonly newLogger: () => Logger;
+  private readonly pollers = new Map<string, { fnKey: string; source: QueueSourceModel; inFlight: number; polling: boolean; timer?: number; timerAt?: number }>();
+  /**
+   * Which unsuccessful close each scheduled function's last successful run
+   * started after (closes are counted, not timed: two can share a virtual
+   * millisecond), and how many runs in a row failed.
+   */
+  private readonly scheduled = new Map<string, { closesSeenAtLastSuccess: number; failuresInARow: number }>();
+  private unsuccessfulCloses = 0;
+  private scheduleWanted = false;
 
   private constructor(
     readonly model: ServiceModel,
     readonly world: World,
-    url: string,
     server: AwsServer,
     clock: VirtualClock,
     logLevel: string,
@@ -121,22 +210,30 @@ export class LocalStack {
     this.clock = clock;
     this.server = server;
     this.random = seededRandom(world.seed);
+    this.newId = seededIds(seededRandom(world.seed + 2));
+    this.lambdaFaults = new FaultSchedule(world.lambdaFaults, clock, seededRandom(world.seed + 3), 1);
     const where = { region: model.region, accountId: model.accountId };
     this.cloudControl = new CloudControlEmulator(world, clock, this.random);
-    this.eventBridge = new EventBridgeEmulator(world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName));
+    this.eventBridge = new EventBridgeEmulator(world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName), this.newId);
     this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed);
     this.provisionedProducts = new ProvisionedProductEmulator(world, clock, world.seed);
     this.partnerCentral = new PartnerCentralEmulator(world, clock, model.region);
     this.dynamodb = new DynamoDbEmulator(model.tableNames);
-    this.sqs = new SqsEmulator(model.queueUrls);
-    this.stepFunctions = new StepFunctionsEmulator(loadInterpreter(clock), clock, {
-      onStateEntered: (execution, stateName, stateType) =>
-        this.emit({ type: 'state', execution, stateName, stateType, polls: pollsOf(execution) }),
-      onExecutionClosed: (execution) => {
-        this.emit({ type: 'execution-closed', execution });
-        this.announceStatusChange(execution);
+    this.sqs = new SqsEmulator(model.queues, clock);
+    this.stepFunctions = new StepFunctionsEmulator(
+      loadInterpreter(clock, seededRandom(world.seed + 4)),
+      clock,
+      {
+        onStateEntered: (execution, stateName, stateType) =>
+          this.emit({ type: 'state', execution, stateName, stateType, polls: pollsOf(execution) }),
+        onExecutionClosed: (execution) => {
+          if (execution.status !== 'SUCCEEDED') this.unsuccessfulCloses++;
+          this.emit({ type: 'execution-closed', execution });
+          this.announceStatusChange(execution);
+        },
       },
-    });
+      this.newId,
+    );
     server.register('CloudApiService', this.cloudControl.operations());
     server.register('AWSEvents', this.eventBridge.operations());
     server.register('AWSStepFunctions', this.stepFunctions.operations());
@@ -145,24 +242,13 @@ export class LocalStack {
     server.register('DynamoDB_20120810', this.dynamodb.operations());
     server.register('AmazonSQS', this.sqs.operations());
 
-    const clientConfig = {
-      endpoint: url,
+    this.harness = new EventBridgeClient({
+      endpoint: server.url,
       region: model.region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      // The SDK's own retries (3 attempts) as in production, minus the wall-clock waits between them:
-      // locally, time is the virtual clock's, and a second of wall time per throttled call adds up.
-      retryStrategy: new ConfiguredRetryStrategy(3, () => 5),
+      maxAttempts: 1,
       requestHandler: server.inProcessHandler(),
-    };
-    this.clients = {
-      cloudControl: new CloudControlClient(clientConfig),
-      eventBridge: new EventBridgeClient(clientConfig),
-      serviceCatalog: new ServiceCatalogClient(clientConfig),
-      partnerCentral: new PartnerCentralChannelClient(clientConfig),
-      sfn: new SFNClient(clientConfig),
-      dynamodb: new DynamoDBClient(clientConfig),
-      sqs: new SQSClient(clientConfig),
-    };
+    });
     // Handler logs go to stderr locally (stdout carries the events `shepherd run --json` prints), or into logLines.
     const sink = logLevel === 'CAPTURE' ? new Writable({ write: (chunk, _encoding, done) => (this.logLines.push(String(chunk)), done()) }) : process.stderr;
     const console = new Console({ stdout: sink, stderr: sink });
@@ -179,6 +265,9 @@ export class LocalStack {
       }
       this.stepFunctions.addStateMachine(sm.arn, sm.name, sm.definition, tasks);
     }
+    this.startEventSourceMappings();
+    this.startSchedules();
+    this.clock.backgroundWanted = () => this.scheduleWanted;
   }
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -187,8 +276,8 @@ export class LocalStack {
     const clock = new VirtualClock({ start: world.clock.start ? new Date(world.clock.start) : undefined, speed: world.clock.speed });
     const server = new AwsServer(clock);
     server.injectFaults(world.faults, seededRandom(world.seed + 1));
-    const url = await server.start();
-    return new LocalStack(model, world, url, server, clock, options.logLevel ?? 'SILENT', options.environment ?? {});
+    await server.start();
+    return new LocalStack(model, world, server, clock, options.logLevel ?? 'SILENT', options.environment ?? {});
   }
 
   on(listener: (event: StackEvent) => void): void {
@@ -207,7 +296,7 @@ export class LocalStack {
   /** Publishes request events through the real EventBridge client, as a platform team's automation would. */
   putEvents(entries: PutEventsRequestEntry[]): Promise<PutEventsCommandOutput> {
     return this.clock.track(() =>
-      this.clients.eventBridge.send(new PutEventsCommand({ Entries: entries.map((e) => ({ EventBusName: this.busName, ...e })) })),
+      this.harness.send(new PutEventsCommand({ Entries: entries.map((e) => ({ EventBusName: this.busName, ...e })) })),
     );
   }
 
@@ -226,33 +315,66 @@ export class LocalStack {
     return this.events.filter((e) => e.source === SHEPHERD_SOURCE);
   }
 
-  /** Resolves when every request has run to its end: nothing busy, no timer pending, no execution running. */
+  /**
+   * Resolves when every request has run to its end: nothing busy, no timer
+   * pending, no execution running, no message waiting in a queue Lambda
+   * polls — and, when an execution closed without success, the sweep has
+   * run on its schedule since (it is what rescues a terminal event that
+   * nothing else sent).
+   */
   async settle(): Promise<void> {
     for (;;) {
       await this.clock.idle();
       const running = [...this.stepFunctions.executions.values()].filter((e) => e.status === 'RUNNING');
-      if (running.length === 0) return;
-      await Promise.race([Promise.all(running.map((e) => e.done)), this.clock.idle()]);
-      if (running.every((e) => e.status === 'RUNNING') && this.clock.pendingTimers === 0) {
-        const names = running.map((e) => `${e.name} (${e.currentState ?? '?'})`).join(', ');
-        throw new Error(`executions are running with nothing left to wake them: ${names}`);
+      if (running.length > 0) {
+        await Promise.race([Promise.all(running.map((e) => e.done)), this.clock.idle()]);
+        if (running.every((e) => e.status === 'RUNNING') && this.clock.pendingTimers === 0) {
+          const names = running.map((e) => `${e.name} (${e.currentState ?? '?'})`).join(', ');
+          throw new Error(`executions are running with nothing left to wake them: ${names}`);
+        }
+        continue;
       }
+      if (this.sweepOwed()) {
+        const failing = [...this.scheduled.values()].some((s) => s.failuresInARow >= MAX_FAILED_SCHEDULED_RUNS);
+        if (failing) throw new Error(`a scheduled function failed ${MAX_FAILED_SCHEDULED_RUNS} runs in a row; the run cannot settle`);
+        this.scheduleWanted = true;
+        continue;
+      }
+      return;
     }
+  }
+
+  /** An execution closed without success after the last run of some schedule started. */
+  private sweepOwed(): boolean {
+    return [...this.scheduled.values()].some((s) => s.closesSeenAtLastSuccess < this.unsuccessfulCloses);
   }
 
   async stop(): Promise<void> {
     this.clock.stop();
-    Object.values(this.clients).forEach((client) => client.destroy());
+    this.harness.destroy();
     await this.server.stop();
   }
 
-  private portsFor(fn: FunctionModel): Ports {
+  private portsFor(fn: FunctionModel, instance: LambdaInstance): Ports {
+    // Each instance builds its own clients, as a Lambda container does: its own retry quota, its own fate.
+    const clientConfig = {
+      endpoint: this.server.url,
+      region: this.model.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      retryStrategy: virtualTimeRetryStrategy(instance.sleep, this.random),
+      requestHandler: this.server.inProcessHandler(instance.calls),
+    };
     return {
-      ...this.clients,
+      cloudControl: new CloudControlClient(clientConfig),
+      eventBridge: new EventBridgeClient(clientConfig),
+      serviceCatalog: new ServiceCatalogClient(clientConfig),
+      partnerCentral: new PartnerCentralChannelClient(clientConfig),
+      sfn: new SFNClient(clientConfig),
+      dynamodb: new DynamoDBClient(clientConfig),
+      sqs: new SQSClient(clientConfig),
       clock: this.clock,
       random: this.random,
-      // Pauses inside one invocation (PutEvents retries) shrink too: the logic is what runs locally, not the wait.
-      sleep: (ms: number) => realSleep(Math.ceil(ms / 50)),
+      sleep: instance.sleep,
       config: configFromEnv({ ...fn.environment, ...this.environment }),
       // Each function instance gets its own logger, so concurrent invocations keep their own context.
       logger: this.newLogger(),
@@ -261,58 +383,86 @@ export class LocalStack {
     };
   }
 
-  /**
-   * A warm instance of the function, as Lambda keeps them: one invocation at
-   * a time per instance, a new instance (its own ports and logger) when all
-   * are busy. Sharing one instance across concurrent invocations would mix
-   * their log context (requestId, function name).
-   */
-  private acquire(fnKey: string): LambdaHandler<unknown, unknown> {
-    const warm = this.idleHandlers.get(fnKey)?.pop();
+  /** A warm instance of the function, or a new one when all are busy or dead. */
+  private acquire(fnKey: string): LambdaInstance {
+    const warm = this.idleInstances.get(fnKey)?.pop();
     if (warm) return warm;
     const fn = this.model.functions[fnKey];
     if (!fn) throw new Error(`no function ${fnKey} in serverless.yml`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require(fn.modulePath) as { build?: (ports: Ports) => LambdaHandler<unknown, unknown> };
     if (typeof module.build !== 'function') throw new Error(`${fn.modulePath} does not export build(ports) (use defineHandler)`);
-    return module.build(this.portsFor(fn));
+    const instance = new LambdaInstance(fn, this.clock);
+    instance.handler = module.build(this.portsFor(fn, instance));
+    return instance;
   }
 
-  private release(fnKey: string, handler: LambdaHandler<unknown, unknown>): void {
-    this.idleHandlers.set(fnKey, [...(this.idleHandlers.get(fnKey) ?? []), handler]);
+  private release(fnKey: string, instance: LambdaInstance): void {
+    const idle = this.idleInstances.get(fnKey);
+    if (idle) idle.push(instance);
+    else this.idleInstances.set(fnKey, [instance]);
   }
 
-  /** Invokes a function as Lambda would: JSON in, JSON out, errors reported by name. */
+  /**
+   * Invokes a function as Lambda would: JSON in, JSON out, errors reported by
+   * type; the function's timeout enforced; the world's Lambda faults applied.
+   */
   invoke(fnKey: string, payload: unknown): Promise<unknown> {
-    return this.clock.track(async () => {
-      this.invocations.set(fnKey, (this.invocations.get(fnKey) ?? 0) + 1);
-      const body = JSON.stringify(payload ?? null);
-      if (Buffer.byteLength(body) > LAMBDA_SYNC_PAYLOAD_LIMIT) {
-        throw Object.assign(new Error('Request must be smaller than 6291456 bytes'), { name: 'Lambda.RequestTooLargeException' });
+    const fn = this.model.functions[fnKey];
+    if (!fn) return Promise.reject(new Error(`no function ${fnKey} in serverless.yml`));
+    this.invocations.set(fnKey, (this.invocations.get(fnKey) ?? 0) + 1);
+    const fault = this.lambdaFaults.strike((f) => f.function === fnKey || f.function === '*', fnKey);
+    if (fault?.fault === 'unavailable') return Promise.reject(functionError('Lambda.ServiceException', 'Lambda is unable to process the request (injected)'));
+    if (fault?.fault === 'throttled') return Promise.reject(functionError('Lambda.TooManyRequestsException', 'Rate Exceeded. (injected)'));
+    const body = JSON.stringify(payload ?? null);
+    if (Buffer.byteLength(body) > LAMBDA_SYNC_PAYLOAD_LIMIT) {
+      return Promise.reject(functionError('Lambda.RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation'));
+    }
+    const instance = this.acquire(fnKey);
+    const activity = this.clock.begin();
+    instance.activity = activity;
+    const requestId = this.newId();
+    const startedAt = this.clock.nowMillis();
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    const context = lambdaContext(fn.name, fn.arn, { awsRequestId: requestId, remainingMs: () => Math.max(0, startedAt + timeoutMs - this.clock.nowMillis()) });
+    return new Promise((resolve, reject) => {
+      let finished = false;
+      const finish = (settle: () => void, keepWarm: boolean) => {
+        if (finished) return;
+        finished = true;
+        this.clock.clearTimeout(timer);
+        instance.activity = undefined;
+        activity.end();
+        if (keepWarm) this.release(fnKey, instance);
+        else instance.kill();
+        settle();
+      };
+      const timer = this.clock.setTimeout(
+        () => finish(() => reject(functionError('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`)), false),
+        timeoutMs,
+      );
+      const crash = () => finish(() => reject(functionError('Runtime.ExitError', `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (injected)`)), false);
+      if (fault && fault.when === 'before') {
+        if (fault.fault === 'crash') return crash();
+        return activity.pause(); // hangs before doing anything, until its timeout
       }
-      const fn = this.model.functions[fnKey]!;
-      const context = lambdaContext(fn.name, fn.arn);
-      const handler = this.acquire(fnKey);
-      try {
-        const result = await handler(JSON.parse(body), context);
-        const crash = this.world.lambdaFaults.find((f) => f.function === fnKey && (this.crashes.get(fnKey) ?? 0) < f.times);
-        if (crash) {
-          // The work is done, but the answer never reaches Step Functions.
-          this.crashes.set(fnKey, (this.crashes.get(fnKey) ?? 0) + 1);
-          throw Object.assign(new Error(`${fn.name} timed out after doing its work (injected)`), { name: 'States.Timeout' });
-        }
-        return result === undefined ? null : JSON.parse(JSON.stringify(result));
-      } catch (error) {
-        throw lambdaError(error);
-      } finally {
-        this.release(fnKey, handler);
-      }
+      instance.handler(JSON.parse(body), context).then(
+        (result) => {
+          if (fault?.fault === 'crash') return crash();
+          if (fault?.fault === 'hang') return activity.pause(); // did its work, then never returns
+          finish(() => resolve(result === undefined ? null : JSON.parse(JSON.stringify(result))), true);
+        },
+        // A handled error: the environment lives on.
+        (error: unknown) => finish(() => reject(handlerError(error)), true),
+      );
     });
   }
 
   private statusChangesDropped = 0;
-  /** Injected crashes so far, by function. */
-  readonly crashes = new Map<string, number>();
+  /** Lambda faults struck so far, by function (crashes, hangs, refusals). */
+  get crashes(): Map<string, number> {
+    return this.lambdaFaults.struck;
+  }
 
   /**
    * Step Functions' "Execution Status Change" event on the default bus, which
@@ -326,7 +476,7 @@ export class LocalStack {
     }
     const envelope: EventEnvelope = {
       version: '0',
-      id: crypto.randomUUID(),
+      id: this.newId(),
       'detail-type': 'Step Functions Execution Status Change',
       source: 'aws.states',
       account: this.model.accountId,
@@ -349,47 +499,252 @@ export class LocalStack {
     void this.clock.track(async () => this.eventBridge.inject(envelope, 'default'));
   }
 
-  /** An accepted event: announce it, then deliver it to every rule whose pattern matches, asynchronously. */
+  /** An accepted event: announce it, then deliver it to every rule whose pattern matches. */
   private route(envelope: EventEnvelope, busName: string): void {
     this.emit({ type: 'event', busName, envelope });
     for (const rule of this.model.rules) {
       if (rule.busName !== busName || !matchesPattern(rule.pattern, envelope)) continue;
       if (rule.logGroupName !== undefined) {
         this.logGroups.set(rule.logGroupName, [...(this.logGroups.get(rule.logGroupName) ?? []), envelope]);
-        continue;
+      } else if (rule.queueName !== undefined) {
+        this.sqs.enqueue(rule.queueName, JSON.stringify(envelope));
+      } else {
+        this.deliverAsync(rule.functionKey, envelope, rule);
       }
-      void this.clock.track(() => this.deliver(rule.functionKey, envelope));
     }
   }
 
   /**
-   * Asynchronous invocation: Lambda retries a failing function after about
-   * one, then two minutes (virtual time), then the event goes to the
-   * dead-letter queue.
+   * Asynchronous invocation, as EventBridge and Lambda do it: a refused
+   * invocation (Lambda unavailable or throttled) is retried by EventBridge
+   * under the rule's retry policy (exponential backoff with jitter), then
+   * goes to the rule's dead-letter queue; a function error is retried by
+   * Lambda about one, then two minutes later, then goes to the function's
+   * on-failure destination.
    */
-  private async deliver(fnKey: string, envelope: EventEnvelope, attempt = 0): Promise<void> {
-    try {
-      await this.invoke(fnKey, envelope);
-    } catch (error) {
-      if (attempt < this.model.functions[fnKey]!.maximumRetryAttempts) {
-        // Scheduled, not awaited: the clock only moves once nothing is busy.
-        this.clock.setTimeout(() => void this.clock.track(() => this.deliver(fnKey, envelope, attempt + 1)), ASYNC_RETRY_DELAYS_MS[attempt] ?? 120_000);
-        return;
+  private deliverAsync(
+    fnKey: string,
+    envelope: EventEnvelope,
+    rule: Pick<RuleModel, 'maximumRetryAttempts' | 'maximumEventAgeSeconds' | 'deadLetterQueueName' | 'name'>,
+    onSuccess: () => void = () => undefined,
+    onFailure: () => void = () => undefined,
+  ): void {
+    const firstAt = this.clock.nowMillis();
+    // Not inside clock.track: the invocation counts as busy by itself, and must be idle while it sleeps.
+    const attempt = (deliveries: number, functionErrors: number) => {
+      void (async () => {
+        try {
+          await this.invoke(fnKey, envelope);
+          onSuccess();
+        } catch (error) {
+          const e = error as Error;
+          if (INVOKE_REFUSALS.has(e.name)) {
+            const age = this.clock.nowMillis() - firstAt;
+            if (deliveries < rule.maximumRetryAttempts && age < rule.maximumEventAgeSeconds * 1000) {
+              const delay = Math.round(Math.min(300_000, 1000 * 2 ** deliveries) * (0.5 + this.random() / 2));
+              this.clock.setTimeout(() => attempt(deliveries + 1, functionErrors), delay);
+              return;
+            }
+            onFailure();
+            this.deadLetter({ queueName: rule.deadLetterQueueName, functionKey: fnKey, envelope, error: e.message }, JSON.stringify(envelope), {
+              RULE_ARN: rule.name,
+              ERROR_CODE: 'RETRIES_EXHAUSTED',
+              ERROR_MESSAGE: e.message.slice(0, 256),
+            });
+            return;
+          }
+          const fn = this.model.functions[fnKey]!;
+          if (functionErrors < fn.maximumRetryAttempts) {
+            this.clock.setTimeout(() => attempt(deliveries, functionErrors + 1), ASYNC_RETRY_DELAYS_MS[functionErrors] ?? 120_000);
+            return;
+          }
+          onFailure();
+          const record = {
+            version: '1.0',
+            timestamp: this.clock.now().toISOString(),
+            requestContext: { requestId: this.newId(), functionArn: `${fn.arn}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: functionErrors + 1 },
+            requestPayload: envelope,
+            responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+            responsePayload: safeJson(e.message),
+          };
+          this.deadLetter({ queueName: fn.onFailureQueueName, functionKey: fnKey, envelope, error: e.message }, JSON.stringify(record));
+        }
+      })();
+    };
+    attempt(0, 0);
+  }
+
+  /** Records a dead letter and puts it on its queue, when one is configured. */
+  private deadLetter(letter: DeadLetter, body: string, attributes: Record<string, string> = {}): void {
+    this.deadLetters.push(letter);
+    this.emit({ type: 'dead-letter', ...letter });
+    if (letter.queueName) this.sqs.enqueue(letter.queueName, body, attributes);
+  }
+
+  // ---- Lambda's SQS event source mapping ----
+
+  private startEventSourceMappings(): void {
+    for (const fn of Object.values(this.model.functions)) {
+      for (const source of fn.queueSources) {
+        if (!this.model.queues[source.queueName]) throw new Error(`serverless.yml: ${fn.key} polls ${source.queueName}, which is not a queue of this service`);
+        this.pollers.set(source.queueName, { fnKey: fn.key, source, inFlight: 0, polling: false });
       }
-      const letter = { functionKey: fnKey, envelope, error: (error as Error).message };
+    }
+    this.sqs.onMessageAvailable = (queueName, atMillis) => this.wake(queueName, atMillis);
+    this.sqs.onDeadLettered = (message, from, to) => {
+      let envelope: EventEnvelope | undefined;
+      try {
+        envelope = JSON.parse(message.body) as EventEnvelope;
+      } catch {
+        envelope = undefined;
+      }
+      const letter = { queueName: to, functionKey: this.pollers.get(from)?.fnKey, envelope, error: `received ${message.receiveCount} times from ${from} without success` };
       this.deadLetters.push(letter);
       this.emit({ type: 'dead-letter', ...letter });
+    };
+  }
+
+  /** A message of a polled queue is (or will be at `atMillis`) receivable: poll now, or set a timer for then. */
+  private wake(queueName: string, atMillis: number): void {
+    const poller = this.pollers.get(queueName);
+    if (!poller) return;
+    const now = this.clock.nowMillis();
+    if (atMillis <= now) {
+      if (poller.polling) return;
+      poller.polling = true;
+      void this.clock.track(async () => {
+        poller.polling = false;
+        this.poll(queueName);
+      });
+      return;
+    }
+    if (poller.timer !== undefined && poller.timerAt! <= atMillis) return;
+    if (poller.timer !== undefined) this.clock.clearTimeout(poller.timer);
+    poller.timerAt = atMillis;
+    poller.timer = this.clock.setTimeout(() => {
+      poller.timer = undefined;
+      this.wake(queueName, this.clock.nowMillis());
+    }, atMillis - now);
+  }
+
+  private poll(queueName: string): void {
+    const poller = this.pollers.get(queueName)!;
+    while (poller.inFlight < MAX_CONCURRENT_BATCHES && this.sqs.hasVisible(queueName)) {
+      const batch = this.sqs.receive(queueName, poller.source.batchSize);
+      if (batch.length === 0) break;
+      poller.inFlight++;
+      void this.runBatch(queueName, batch).finally(() => {
+        poller.inFlight--;
+        this.wake(queueName, this.clock.nowMillis());
+      });
+    }
+    this.armVisibilityTimer(queueName);
+  }
+
+  /** A timer for the moment the next in-flight message becomes visible again (a failed batch comes back). */
+  private armVisibilityTimer(queueName: string): void {
+    const next = this.sqs.nextVisibleAt(queueName);
+    if (next !== undefined) this.wake(queueName, next);
+  }
+
+  /**
+   * One batch, as the event source mapping handles it: a function error
+   * leaves every message to come back after its visibility timeout; with
+   * ReportBatchItemFailures the messages the function lists stay, the rest
+   * are deleted; a malformed response fails the whole batch.
+   */
+  private async runBatch(queueName: string, batch: ReceivedMessage[]): Promise<void> {
+    const poller = this.pollers.get(queueName)!;
+    const queue = this.model.queues[queueName]!;
+    const event = {
+      Records: batch.map((m) => ({
+        messageId: m.messageId,
+        receiptHandle: m.receiptHandle,
+        body: m.body,
+        attributes: { ...m.attributes, SenderId: 'AIDAEVENTBRIDGE' },
+        messageAttributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, { stringValue: v, dataType: 'String' }])),
+        md5OfBody: m.md5OfBody,
+        eventSource: 'aws:sqs',
+        eventSourceARN: queue.arn,
+        awsRegion: this.model.region,
+      })),
+    };
+    let response: unknown;
+    try {
+      response = await this.invoke(poller.fnKey, event);
+    } catch {
+      this.armVisibilityTimer(queueName);
+      return;
+    }
+    let failed = new Set<string>();
+    if (poller.source.reportBatchItemFailures) {
+      const failures = (response as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)?.batchItemFailures ?? [];
+      const ids = new Set(batch.map((m) => m.messageId));
+      if (!Array.isArray(failures) || failures.some((f) => typeof f?.itemIdentifier !== 'string' || !ids.has(f.itemIdentifier))) {
+        failed = ids; // an invalid response fails the whole batch
+      } else {
+        failed = new Set(failures.map((f) => f.itemIdentifier as string));
+      }
+    }
+    for (const m of batch) if (!failed.has(m.messageId)) this.sqs.delete(queueName, m.receiptHandle);
+    this.armVisibilityTimer(queueName);
+  }
+
+  // ---- Schedules ----
+
+  /** `schedule: rate(...)` events: a background timer per schedule, and the run recorded for settle. */
+  private startSchedules(): void {
+    for (const fn of Object.values(this.model.functions)) {
+      for (const seconds of fn.scheduleSeconds) {
+        const state = { closesSeenAtLastSuccess: 0, failuresInARow: 0 };
+        this.scheduled.set(fn.key, state);
+        const tick = () => {
+          this.clock.setBackgroundTimeout(tick, seconds * 1000);
+          this.scheduleWanted = false;
+          const closesSeen = this.unsuccessfulCloses;
+          const envelope: EventEnvelope = {
+            version: '0',
+            id: this.newId(),
+            'detail-type': 'Scheduled Event',
+            source: 'aws.events',
+            account: this.model.accountId,
+            time: eventTime(this.clock.now()),
+            region: this.model.region,
+            resources: [`arn:aws:events:${this.model.region}:${this.model.accountId}:rule/${fn.name}-schedule`],
+            detail: {},
+          };
+          this.deliverAsync(
+            fn.key,
+            envelope,
+            { name: `${fn.key}-schedule`, maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 },
+            () => {
+              state.closesSeenAtLastSuccess = Math.max(state.closesSeenAtLastSuccess, closesSeen);
+              state.failuresInARow = 0;
+            },
+            () => state.failuresInARow++,
+          );
+        };
+        this.clock.setBackgroundTimeout(tick, seconds * 1000);
+      }
     }
   }
 }
 
-/** Polls so far, read from the progress record (`operation`, `share`, `access`) the execution last wrote. */
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { errorMessage: text };
+  }
+}
+
+/** Polls so far, read from the progress record (`operation`, `share`, `access`, `record`) the execution last wrote. */
 function pollsOf(execution: EmulatedExecution): number | undefined {
   for (let i = execution.history.length - 1; i >= 0; i--) {
     const output = (execution.history[i]!.stateExitedEventDetails as { output?: string } | undefined)?.output;
     if (!output) continue;
     const state = JSON.parse(output) as Record<string, { polls?: unknown } | undefined>;
-    for (const key of ['operation', 'share', 'access']) {
+    for (const key of ['operation', 'share', 'access', 'record']) {
       if (typeof state[key]?.polls === 'number') return state[key].polls;
     }
     return undefined;

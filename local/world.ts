@@ -52,6 +52,16 @@ const resourceType = z.strictObject({
 });
 export type ResourceTypeBehaviour = z.infer<typeof resourceType>;
 
+/** When a fault strikes: `times` (the first N matching calls) or `untilSeconds` (every matching call until then: an outage), of which `rate` (seeded). */
+const faultWindow = {
+  /** How many calls get it (the first N) … */
+  times: z.number().int().positive().optional(),
+  /** … or every call until this many virtual seconds after the run starts (an outage or a storm). */
+  untilSeconds: seconds.optional(),
+  /** Of these calls, only this share (seeded) gets it: random faults. */
+  rate: z.number().min(0).max(1).optional(),
+};
+
 const apiFault = z.strictObject({
   /** API operation name, e.g. GetResourceRequestStatus, PutEvents, StartExecution; "*" for all. */
   operation: z.string(),
@@ -59,13 +69,32 @@ const apiFault = z.strictObject({
   error: z.string().default('ThrottlingException'),
   /** HTTP status; 5xx makes the SDK treat it as a server error. */
   status: z.number().int().default(400),
-  /** How many calls get it (the first N) … */
-  times: z.number().int().positive().optional(),
-  /** … or every call until this many virtual seconds after the run starts (a storm). */
-  untilSeconds: seconds.optional(),
-  /** Of these calls, only this share (seeded) gets it: random faults. */
-  rate: z.number().min(0).max(1).optional(),
+  ...faultWindow,
+  /**
+   * `before` (default): the call fails before the service acts. `after`: the
+   * service acts, then the answer is lost (the caller sees the error, or a
+   * hang): the case where retrying can do a thing twice.
+   */
+  when: z.enum(['before', 'after']).default('before'),
+  /** No answer at all: the caller's SDK times out (its requestTimeout) instead of getting `error`. */
+  hang: z.boolean().default(false),
 }).refine((f) => f.times !== undefined || f.untilSeconds !== undefined, { message: 'give times or untilSeconds' });
+
+/**
+ * A Lambda function misbehaving, as Step Functions, SQS and EventBridge see it:
+ * `crash` — the process dies (Runtime.ExitError) before or after the handler's work;
+ * `hang` — the handler never returns, before or after its work, until the function's timeout (Sandbox.Timedout);
+ * `unavailable` — the Lambda service refuses the invocation (Lambda.ServiceException, nothing runs);
+ * `throttled` — the function is at its concurrency limit (Lambda.TooManyRequestsException, nothing runs).
+ */
+const lambdaFault = z.strictObject({
+  /** Function key in serverless.yml, or "*" for every function. */
+  function: z.string(),
+  fault: z.enum(['crash', 'hang', 'unavailable', 'throttled']).default('crash'),
+  /** For crash and hang: whether the handler's work (its side effects) happened first. */
+  when: z.enum(['before', 'after']).default('after'),
+  ...faultWindow,
+});
 
 const accountIdString = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit account id');
 
@@ -185,13 +214,12 @@ export const worldSchema = z.strictObject({
     })
     .default({ dropStatusChangeEvents: false }),
   /**
-   * Lambda invocations that fail after the handler did its work, as when a
-   * function times out on its way back: Step Functions sees States.Timeout
-   * and retries the Task, which must not do the work twice.
+   * Lambda invocations that fail: by default the handler does its work, then
+   * the process dies on the way back (Step Functions sees Runtime.ExitError
+   * and retries the Task, which must not do the work twice). `times`
+   * defaults to 1 when no window is given.
    */
-  lambdaFaults: z
-    .array(z.strictObject({ function: z.string(), times: z.number().int().positive().default(1) }))
-    .default([]),
+  lambdaFaults: z.array(lambdaFault).default([]),
   /** Exceptions injected at the API front door, before the emulated service runs. */
   faults: z.array(apiFault).default([]),
 });

@@ -41,6 +41,8 @@ export class EventBridgeEmulator {
     private readonly busNames: string[],
     private readonly where: { region: string; accountId: string },
     private readonly sink: EventSink,
+    /** Event ids: seeded, so a run repeats. */
+    private readonly newId: () => string = () => crypto.randomUUID(),
   ) {}
 
   operations(): ServiceOperations {
@@ -81,7 +83,7 @@ export class EventBridgeEmulator {
       }
       const envelope: EventEnvelope = {
         version: '0',
-        id: crypto.randomUUID(),
+        id: this.newId(),
         'detail-type': String(raw.DetailType),
         source: String(raw.Source),
         account: this.where.accountId,

@@ -67,6 +67,7 @@ export class StepFunctionsEmulator {
     private readonly interpreter: InterpreterModule,
     private readonly clock: Clock,
     private readonly observer: ExecutionObserver = {},
+    private readonly newId: () => string = () => crypto.randomUUID(),
   ) {}
 
   /** Validates the definition once (about 70 ms) and keeps the runner for every execution. */
@@ -95,7 +96,7 @@ export class StepFunctionsEmulator {
   private start(input: Record<string, unknown>) {
     const machine = this.machines.get(String(input.stateMachineArn ?? ''));
     if (!machine) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(input.stateMachineArn)}'`);
-    const name = String(input.name ?? crypto.randomUUID());
+    const name = String(input.name ?? this.newId());
     if (!NAME_PATTERN.test(name)) throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
     const rawInput = typeof input.input === 'string' ? input.input : '{}';
     if (Buffer.byteLength(rawInput) > MAX_PAYLOAD_BYTES) throw new AwsError('InvalidExecutionInput', 'Execution input exceeds 262144 bytes');

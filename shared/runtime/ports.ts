@@ -28,7 +28,7 @@ export interface Ports {
   clock: Clock;
   /** Uniform in [0, 1): jitter. */
   random: () => number;
-  /** Pauses between retries inside one invocation (wall time, even locally: a Lambda is busy meanwhile). */
+  /** Pauses between retries inside one invocation (locally on the virtual clock, where the pause counts toward the function's timeout). */
   sleep: (ms: number) => Promise<void>;
   config: Config;
   logger: Logger;
@@ -36,16 +36,32 @@ export interface Ports {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long one HTTP request to an AWS API may go unanswered before the SDK
+ * gives up on it (TimeoutError, which it retries). Without one, a call that
+ * hangs holds the function until its own timeout. Every call Shepherd makes
+ * answers in well under a second; 10 s leaves room for a slow one.
+ */
+export const SDK_REQUEST_TIMEOUT_MS = 10_000;
+export const SDK_CONNECTION_TIMEOUT_MS = 3_000;
+
+/** Client settings every production client shares: the SDK's standard retries, and request timeouts. */
+const clientDefaults = {
+  maxAttempts: 3,
+  retryMode: 'standard',
+  requestHandler: { requestTimeout: SDK_REQUEST_TIMEOUT_MS, connectionTimeout: SDK_CONNECTION_TIMEOUT_MS },
+} as const;
+
 export function productionPorts(env: NodeJS.ProcessEnv = process.env): Ports {
   return {
-    cloudControl: new CloudControlClient({}),
-    eventBridge: new EventBridgeClient({}),
-    serviceCatalog: new ServiceCatalogClient({}),
+    cloudControl: new CloudControlClient(clientDefaults),
+    eventBridge: new EventBridgeClient(clientDefaults),
+    serviceCatalog: new ServiceCatalogClient(clientDefaults),
     // Partner Central Channel is served from us-east-1 only.
-    partnerCentral: new PartnerCentralChannelClient({ region: 'us-east-1' }),
-    sfn: new SFNClient({}),
-    dynamodb: new DynamoDBClient({}),
-    sqs: new SQSClient({}),
+    partnerCentral: new PartnerCentralChannelClient({ ...clientDefaults, region: 'us-east-1' }),
+    sfn: new SFNClient(clientDefaults),
+    dynamodb: new DynamoDBClient(clientDefaults),
+    sqs: new SQSClient(clientDefaults),
     ledger: noLedger,
     clock: systemClock,
     random: Math.random,

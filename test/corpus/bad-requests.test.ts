@@ -106,7 +106,7 @@ describe('every bad request, through the local stack', () => {
     expect(problems).toEqual([]);
     // Nothing else was rejected, and no request failed into the dead-letter queue instead.
     expect(rejections(stack)).toHaveLength(corpus.length);
-    expect(stack.deadLetters.map((d) => `${d.envelope.id}: ${d.error}`)).toEqual([]);
+    expect(stack.deadLetters.map((d) => `${d.envelope?.id}: ${d.error}`)).toEqual([]);
   });
 
   it('emits nothing but the rejections', () => {
