@@ -13,8 +13,9 @@
  *   queue or not;
  * - a receipt handle is valid for the receive that issued it only: deleting
  *   with an older one succeeds but deletes nothing (standard queues);
- * - bodies are 1 byte to 256 KiB of the characters XML allows
- *   (#x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD #x10000–#x10FFFF);
+ * - bodies are 1 byte to 1 MiB (raised from 256 KiB in August 2025, "Amazon
+ *   SQS increases maximum message payload size to 1 MiB") of the characters
+ *   XML allows (#x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD #x10000–#x10FFFF);
  * - StartMessageMoveTask moves a dead-letter queue's messages back (to
  *   their source queue, or to DestinationArn).
  *
@@ -53,7 +54,7 @@ export interface ReceivedMessage {
   messageAttributes: Record<string, string>;
 }
 
-export const MAX_MESSAGE_BYTES = 256 * 1024;
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 /** Characters an SQS message may contain (XML 1.0's Char production). */
 const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;

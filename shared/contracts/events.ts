@@ -341,15 +341,19 @@ export const TERMINAL_DETAIL_TYPES: ReadonlySet<string> = new Set(
     .map((c) => c.detailType),
 );
 
+/** The contracts of the events users send: the request kinds and cancels. */
+export const REQUEST_CONTRACTS: readonly EventContract[] = Object.values(contracts as Record<string, EventContract>).filter((c) => c.direction === 'request');
+
 /**
- * The EventBridge pattern that routes a request contract to its function:
- * only from the stage's accepted sources and accounts (config/guardrails.json;
- * `accounts` is whatever serverless.yml writes there, a list or a CloudFormation Fn::Split).
+ * The EventBridge pattern that routes requests to the request queue: every
+ * request contract, only from the stage's accepted sources and accounts
+ * (config/guardrails.json; `accounts` is whatever serverless.yml writes
+ * there, a list or a CloudFormation Fn::Split).
  */
-export function requestRulePattern(contract: EventContract, who: { sources: string[]; accounts: unknown }): Record<string, unknown> {
+export function requestRulePattern(who: { sources: string[]; accounts: unknown }, requests: readonly EventContract[] = REQUEST_CONTRACTS): Record<string, unknown> {
   return {
     source: who.sources,
     account: who.accounts,
-    'detail-type': [contract.detailType],
+    'detail-type': requests.map((c) => c.detailType),
   };
 }

@@ -1,13 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { stableStringify } from '../json';
+import { boundedText } from '../json';
 import { contracts, type FieldError, type RequestRejected } from '../contracts/events';
 import type { Ports } from '../runtime/ports';
 import { publishEvents } from './publish';
 
 export type IncomingEvent = EventBridgeEvent<string, unknown>;
 
-/** Publishes the one `Request Rejected` event a refused request gets. */
+/** The ledger key of an event's one answer: by event id, so a redelivery finds it and a resend (a new event) gets its own. */
+export function rejectionKey(eventId: string): string {
+  return `rejected#${createHash('sha256').update(eventId).digest('hex')}`;
+}
+
+/**
+ * Publishes the one `Request Rejected` event a refused event gets. Every
+ * value echoed from the event is bounded: whoever sent it does not decide
+ * how big (or how deep) our event gets.
+ */
 export async function rejectRequest(
   event: IncomingEvent,
   reason: string,
@@ -16,23 +25,20 @@ export async function rejectRequest(
   ports: Ports,
 ): Promise<RequestRejected> {
   const detail: RequestRejected = {
-    requestId,
-    eventId: event.id,
-    // Echoed from the request, so bounded: whoever sent it does not decide how big our event gets.
-    source: String(event.source).slice(0, 256),
-    detailType: String(event['detail-type']).slice(0, 256),
+    requestId: requestId === undefined ? undefined : boundedText(requestId),
+    eventId: boundedText(event.id),
+    source: boundedText(event.source),
+    detailType: boundedText(event['detail-type']),
     reason,
     errors,
   };
-  ports.logger.warn('Request rejected', { reason, errors, eventId: event.id });
-  // The same bad request delivered again (or resent) is rejected once.
-  const key = `rejected#${createHash('sha256').update(stableStringify([event['detail-type'], requestId ?? event.id, event.detail])).digest('hex')}`;
-  await ports.ledger.once(key, () => publishEvents([{ detailType: contracts.requestRejected.detailType, detail }], ports));
+  ports.logger.warn('Request rejected', { reason, errors, eventId: detail.eventId });
+  await ports.ledger.once(rejectionKey(String(event.id)), () => publishEvents([{ detailType: contracts.requestRejected.detailType, detail }], ports));
   return detail;
 }
 
 /** The request id a rejection can name: the detail's if it is a string, else the event id. */
 export function claimedRequestId(event: IncomingEvent): string {
   const detail = event.detail as { requestId?: unknown } | null | undefined;
-  return typeof detail?.requestId === 'string' ? detail.requestId.slice(0, 256) : event.id;
+  return boundedText(typeof detail === 'object' && detail !== null && typeof detail.requestId === 'string' ? detail.requestId : event.id);
 }

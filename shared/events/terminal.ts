@@ -1,13 +1,8 @@
 import type { Ports } from '../runtime/ports';
+import type { WorkflowName } from '../workflow/names';
 import { publishEvents } from './publish';
 
-/** The workflows whose requests end in a terminal event; the names are the state machines' (serverless.yml). */
-export type WorkflowName =
-  | 'resource-operation'
-  | 'portfolio-share'
-  | 'organizations-access'
-  | 'provisioned-product-properties'
-  | 'program-management-account';
+export type { WorkflowName };
 
 /** The ledger key that makes a request's terminal event go out once, whoever sends it: the workflow or the rescue. */
 export function terminalKey(workflow: WorkflowName, requestId: string): string {

@@ -3,10 +3,11 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent
 import { contracts } from '../contracts/events';
 import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
-import { required } from '../runtime/config';
 import { asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
-import { executionArnFor } from '../workflow/ingest';
+import { RetryLater } from '../runtime/retry-later';
+import { requestOwnerKey, type RequestOwner } from '../workflow/ingest';
+import { executionArnFor, stateMachineArnFor } from '../workflow/names';
 import type { WorkflowState } from './model';
 
 export type CancelResult =
@@ -15,6 +16,10 @@ export type CancelResult =
 
 /** History pages read looking for the request token; the newest events come first. */
 const MAX_HISTORY_PAGES = 5;
+/** How long a cancel waits for a requestId nobody has asked for yet (its request may be behind it in the queue). */
+export const UNKNOWN_REQUEST_PATIENCE_MS = 5 * 60 * 1000;
+/** How long a cancel waits for a running request to reach Cloud Control. */
+export const NOT_STARTED_PATIENCE_MS = 15 * 60 * 1000;
 
 /**
  * The Cloud Control request token an execution is tracking: the newest
@@ -51,10 +56,13 @@ function requestTokenIn(event: HistoryEvent): string | undefined {
  * Handles `Resource Operation Cancel Requested`: finds the running
  * execution of the request and cancels its Cloud Control request. The
  * workflow then sees CANCEL_IN_PROGRESS → CANCEL_COMPLETE and emits the
- * request's completion event (CANCELLED). A cancel that cannot apply gets a
- * `Request Rejected` event saying why.
+ * request's completion event (CANCELLED). A cancel that comes early waits
+ * (RetryLater: the intake keeps it): while its request is accepted but not
+ * started, for as long as that takes; while the request is not known, or
+ * has not reached Cloud Control, for a few minutes. A cancel that cannot
+ * apply gets a `Request Rejected` event saying why.
  */
-export async function cancelResourceOperation(event: IncomingEvent, ports: Ports): Promise<CancelResult> {
+export async function cancelResourceOperation(event: IncomingEvent, ports: Ports, waitedMs = Number.POSITIVE_INFINITY): Promise<CancelResult> {
   const reject = async (reason: string, field = 'requestId', code = 'not_cancellable', requestId = claimedRequestId(event)) => {
     await rejectRequest(event, reason, [{ field, code, message: reason }], requestId, ports);
     return { outcome: 'REJECTED' as const, requestId, reason };
@@ -65,19 +73,26 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     return { outcome: 'REJECTED', requestId: claimedRequestId(event), reason: 'invalid detail' };
   }
   const { requestId } = validation.value;
-  const executionArn = executionArnFor(required(ports.config.stateMachineArn, 'STATE_MACHINE_ARN'), requestId);
+  const executionArn = executionArnFor(stateMachineArnFor('resource-operation', ports.config.stateMachineArns), requestId);
 
   let status: string | undefined;
   try {
     status = (await ports.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
   } catch (error) {
-    if ((error as Error).name === 'ExecutionDoesNotExist') return reject(`no request "${requestId}" is known`, 'requestId', 'not_found');
-    throw asTransient(error);
+    if ((error as Error).name !== 'ExecutionDoesNotExist') throw asTransient(error);
+    const owner = await ports.ledger.lookup<RequestOwner>(requestOwnerKey(requestId));
+    if (owner.done && owner.value.workflow !== 'resource-operation') return reject(`request "${requestId}" is a ${owner.value.workflow} request, not a resource operation`);
+    if (owner.done) throw new RetryLater(`request "${requestId}" is accepted and about to start`);
+    if (waitedMs < UNKNOWN_REQUEST_PATIENCE_MS) throw new RetryLater(`no request "${requestId}" yet; it may be behind this cancel`);
+    return reject(`no request "${requestId}" is known`, 'requestId', 'not_found');
   }
   if (status !== 'RUNNING') return reject(`request "${requestId}" has already finished (${status})`);
 
   const requestToken = await latestRequestToken(executionArn, ports);
-  if (!requestToken) return reject(`request "${requestId}" has not reached Cloud Control yet; send the cancel again shortly`, 'requestId', 'not_started');
+  if (!requestToken) {
+    if (waitedMs < NOT_STARTED_PATIENCE_MS) throw new RetryLater(`request "${requestId}" has not reached Cloud Control yet`);
+    return reject(`request "${requestId}" has not reached Cloud Control yet; send the cancel again shortly`, 'requestId', 'not_started');
+  }
   try {
     await ports.cloudControl.send(new CancelResourceRequestCommand({ RequestToken: requestToken }));
   } catch (error) {

@@ -13,6 +13,10 @@ export interface Config {
   ledgerTable: string;
   /** Where events that cannot be delivered are parked, with the reason. */
   deadLetterQueueUrl: string;
+  /** The queue request events wait in until the intake has handled them. */
+  requestQueueUrl: string;
+  /** Where requests the intake kept failing on end up (the request queue's redrive target). */
+  requestDeadLetterQueueUrl: string;
   /** Every Shepherd state machine (the sweep looks at their closed executions). */
   stateMachineArns: string[];
   /** How far back the sweep looks: longer than the longest execution. */
@@ -37,6 +41,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxAttempts: positiveInt(env, 'MAX_ATTEMPTS', 4),
     ledgerTable: env.LEDGER_TABLE ?? '',
     deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL ?? '',
+    requestQueueUrl: env.REQUEST_QUEUE_URL ?? '',
+    requestDeadLetterQueueUrl: env.REQUEST_DEAD_LETTER_QUEUE_URL ?? '',
     stateMachineArns: (env.STATE_MACHINE_ARNS ?? '').split(',').filter(Boolean),
     sweepLookbackSeconds: positiveInt(env, 'SWEEP_LOOKBACK_SECONDS', 30 * 3600),
     stage: env.STAGE ?? 'default',

@@ -1,13 +1,15 @@
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createHash } from 'node:crypto';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { z } from 'zod';
 import type { EventContract, FieldError } from '../contracts/events';
+import { requestId as requestIdConstraint } from '../contracts/constraints';
 import { guardrailsFor, type Guardrails } from '../guardrails';
 import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
 import { stableStringify } from '../json';
-import { required } from '../runtime/config';
 import { asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
+import { executionArnFor, stateMachineArnFor, type WorkflowName } from './names';
 
 /** Omit that keeps a discriminated union a union. */
 export type RequestBody<T> = T extends unknown ? Omit<T, 'requestId'> : never;
@@ -25,25 +27,51 @@ export type IngestResult =
   | { outcome: 'DUPLICATE'; requestId: string; executionArn: string }
   | { outcome: 'REJECTED'; requestId: string; reason: string };
 
-export function executionArnFor(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+/** A kind of request: its contract, the workflow that runs it, and the stage's allowlist for it. */
+export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.ZodType<{ requestId?: string }>> {
+  contract: EventContract<S>;
+  workflow: WorkflowName;
+  /** What is refused is refused here, before any AWS call. */
+  authorize?: (request: RequestBody<z.infer<S>>, guardrails: Guardrails) => FieldError[];
+}
+
+/** Who owns a requestId: the first accepted request that named it, whatever its kind. */
+export interface RequestOwner {
+  workflow: WorkflowName;
+  /** sha256 of the request (detail-type and validated body): the same request again has the same digest. */
+  digest: string;
+  eventId: string;
+  requestedAt: string;
+}
+
+/** The ledger key that gives a requestId to one request, across every kind of request. */
+export function requestOwnerKey(requestId: string): string {
+  return `request#${requestId}`;
+}
+
+/** The envelope's time, or now when it is not a date (an envelope is not ours to trust). */
+function requestedAtOf(event: IncomingEvent, now: Date): string {
+  const time = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
+  return new Date(Number.isFinite(time) ? time : now.getTime()).toISOString();
 }
 
 /**
- * Turns a request event into exactly one execution of the configured state
- * machine, named by the requestId. A redelivered event or a resend of the
- * same request finds the execution already there and starts nothing; a
- * different request reusing the id is rejected rather than silently merged.
- * Bad input is rejected with one event naming each field; nothing starts.
+ * Turns a request event into exactly one execution of its workflow's state
+ * machine, named by the requestId. The requestId belongs to the first
+ * request that names it, across every kind (the ledger's `request#` entry):
+ * the same request again — redelivered, or resent as a new event — starts
+ * nothing new; a different request reusing the id is rejected rather than
+ * silently merged. Bad input is rejected with one event naming each field;
+ * nothing starts. Transient faults are thrown: the intake keeps the event
+ * and tries again later.
  */
 export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>(
-  contract: EventContract<S>,
+  kind: RequestKind<S>,
   event: IncomingEvent,
   ports: Ports,
-  /** The stage's allowlists for this kind of request: what is refused is refused here, before any AWS call. */
-  authorize?: (request: RequestBody<z.infer<S>>, guardrails: Guardrails) => FieldError[],
 ): Promise<IngestResult> {
-  const reject = async (reason: string, errors: Parameters<typeof rejectRequest>[2], requestId = claimedRequestId(event)) => {
+  const { contract } = kind;
+  const reject = async (reason: string, errors: FieldError[], requestId = claimedRequestId(event)) => {
     await rejectRequest(event, reason, errors, requestId, ports);
     return { outcome: 'REJECTED' as const, requestId, reason };
   };
@@ -55,26 +83,36 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
 
   const { requestId: explicitId, ...request } = validation.value as { requestId?: string } & Record<string, unknown>;
   const requestId = explicitId ?? event.id;
-  const refused = authorize?.(request as RequestBody<z.infer<S>>, guardrailsFor(ports.config.stage)) ?? [];
+  if (explicitId === undefined && !requestIdConstraint.safeParse(requestId).success) {
+    return reject('the event id cannot name an execution', [{ field: 'requestId', code: 'required', message: 'give a requestId: this event id is not one (1–80 of [A-Za-z0-9_-])' }]);
+  }
+  const refused = kind.authorize?.(request as RequestBody<z.infer<S>>, guardrailsFor(ports.config.stage)) ?? [];
   if (refused.length > 0) return reject('the request is outside what this stage allows', refused, requestId);
-  const input: WorkflowInput<typeof request> = { requestId, eventId: event.id, requestedAt: new Date(event.time).toISOString(), request };
-  const stateMachineArn = required(ports.config.stateMachineArn, 'STATE_MACHINE_ARN');
+
+  const digest = createHash('sha256').update(stableStringify([contract.detailType, request])).digest('hex');
+  const { value: owner } = await ports.ledger.once<RequestOwner>(requestOwnerKey(requestId), async () => ({
+    workflow: kind.workflow,
+    digest,
+    eventId: event.id,
+    requestedAt: requestedAtOf(event, ports.clock.now()),
+  }));
+  if (owner.workflow !== kind.workflow || owner.digest !== digest) {
+    return reject(`requestId "${requestId}" is already used by a different request`, [
+      { field: 'requestId', code: 'conflict', message: 'already names a different request; use a new requestId' },
+    ], requestId);
+  }
+
+  // The input is the owner's, whichever event carries the request: a resend starts the same execution, or finds it.
+  const input: WorkflowInput<typeof request> = { requestId, eventId: owner.eventId, requestedAt: owner.requestedAt, request };
+  const stateMachineArn = stateMachineArnFor(kind.workflow, ports.config.stateMachineArns);
   const executionArn = executionArnFor(stateMachineArn, requestId);
   try {
     await ports.sfn.send(new StartExecutionCommand({ stateMachineArn, name: requestId, input: JSON.stringify(input) }));
-    ports.logger.info('Execution started', { executionArn, detailType: contract.detailType, operation: request.operation });
-    return { outcome: 'STARTED', requestId, executionArn };
   } catch (error) {
     if ((error as Error).name !== 'ExecutionAlreadyExists') throw asTransient(error);
-  }
-  // The name is taken: the same request again (a duplicate), or another request reusing the id.
-  const existing = await ports.sfn.send(new DescribeExecutionCommand({ executionArn }));
-  const existingRequest = (JSON.parse(existing.input ?? '{}') as Partial<WorkflowInput<unknown>>).request;
-  if (stableStringify(existingRequest) === stableStringify(request)) {
-    ports.logger.info('Duplicate request ignored', { executionArn, status: existing.status });
+    ports.logger.info('Duplicate request ignored', { executionArn });
     return { outcome: 'DUPLICATE', requestId, executionArn };
   }
-  return reject(`requestId "${requestId}" is already used by a different request`, [
-    { field: 'requestId', code: 'conflict', message: 'already names a different request; use a new requestId' },
-  ], requestId);
+  ports.logger.info('Execution started', { executionArn, detailType: contract.detailType, operation: request.operation });
+  return { outcome: 'STARTED', requestId, executionArn };
 }

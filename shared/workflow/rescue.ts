@@ -11,7 +11,7 @@
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { contracts } from '../contracts/events';
-import { emitTerminalEvent, terminalKey, type WorkflowName } from '../events/terminal';
+import { emitTerminalEvent, terminalKey } from '../events/terminal';
 import { completionDetail } from '../resource-operation/completion';
 import { shareCompletionDetail } from '../portfolio-share/completion';
 import { accessChangedDetail } from '../organizations-access/completion';
@@ -20,6 +20,7 @@ import { accountUpdatedDetail } from '../program-management-account/update';
 import { asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import type { WorkflowInput } from './ingest';
+import { workflowOf, type WorkflowName } from './names';
 
 interface TerminalContract {
   detailType: string;
@@ -43,12 +44,6 @@ const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
   },
   'program-management-account': { detailType: contracts.programManagementAccountUpdated.detailType, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false },
 };
-
-/** The workflow a state machine runs: its name is `<service>-<stage>-<workflow>` (serverless.yml). */
-export function workflowOf(stateMachineArn: string): WorkflowName | undefined {
-  const name = stateMachineArn.split(':').pop() ?? '';
-  return (Object.keys(WORKFLOWS) as WorkflowName[]).find((workflow) => name.endsWith(`-${workflow}`));
-}
 
 const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 

@@ -16,7 +16,7 @@
  *    Functions call at all, not even StartExecution.
  *
  * The events are injected as whole envelopes, so the oversized ones reach the
- * ingest functions without tripping the 256 KB PutEvents limit first.
+ * intake without tripping the 256 KB PutEvents limit first.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,6 +121,7 @@ describe('every bad request, through the local stack', () => {
     const calls = stack.server.calls;
     const isPutEvents = (c: ApiCall) => c.service === 'AWSEvents' && c.operation === 'PutEvents';
     // The ledger claims a `rejected#…` key (IN_PROGRESS), then records it DONE: two PutItems per rejection.
+    // (The request queue's own calls — receive, delete — are Lambda's event source mapping, not API calls Shepherd makes.)
     const isRejectionLedgerWrite = (c: ApiCall) =>
       c.service === 'DynamoDB_20120810' && c.operation === 'PutItem' && ledgerKeyOf(c).startsWith('rejected#');
     const others = calls.filter((c) => !isPutEvents(c) && !isRejectionLedgerWrite(c));

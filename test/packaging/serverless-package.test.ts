@@ -49,7 +49,7 @@ function actionsOf(key: string): string[] {
 describe('serverless package', () => {
   it('bundles one artifact per function', () => {
     const functionKeys = Object.keys(loadServiceModel(root).functions);
-    expect(functionKeys).toHaveLength(23);
+    expect(functionKeys).toHaveLength(19);
     for (const key of functionKeys) expect(artifacts).toContain(`${key}.zip`);
   });
 
@@ -76,18 +76,45 @@ describe('serverless package', () => {
     expect(machine.Properties.LoggingConfiguration.IncludeExecutionData).toBe(false);
   });
 
-  it('routes request events from the bus with a retry policy and a dead-letter queue', () => {
+  it('queues every request the stage accepts, durably, for the intake to take with partial batch responses', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-    const requests = Object.values(contracts as Record<string, EventContract>).filter((c) => c.direction === 'request');
-    const requestRules = rules.filter((r) => r.EventBusName && r.Targets[0].Arn['Fn::GetAtt']?.[0]?.endsWith('LambdaFunction'));
     const who = { sources: guardrailsFor('test').sources, accounts: { 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] } };
-    expect(requestRules.map((r) => r.EventPattern)).toEqual(expect.arrayContaining(requests.map((c) => requestRulePattern(c, who))));
-    expect(requestRules).toHaveLength(requests.length);
-    for (const rule of requestRules) {
-      expect(rule.EventBusName).toEqual({ Ref: 'Bus' });
-      expect(rule.Targets[0].RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
-      expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
-    }
+    const toQueue = rules.filter((r) => r.Targets[0].Arn['Fn::GetAtt']?.[0] === 'RequestQueue');
+    expect(toQueue).toHaveLength(1);
+    const [rule] = toQueue;
+    expect(rule.EventBusName).toEqual({ Ref: 'Bus' });
+    expect(rule.EventPattern).toEqual(requestRulePattern(who));
+    // EventBridge retries delivery for its whole 24-hour window, then the request dead-letter queue.
+    expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+    expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['RequestDeadLetterQueue', 'Arn'] });
+    // No request goes to a function directly any more: only the rescue's status changes and the sweep's schedule do.
+    const toFunctions = rules.filter((r) => r.Targets[0].Arn['Fn::GetAtt']?.[0]?.endsWith('LambdaFunction'));
+    expect(toFunctions.map((r) => r.EventPattern?.source ?? r.ScheduleExpression)).toEqual(['rate(15 minutes)', ['aws.states']]);
+
+    const queue = template.Resources.RequestQueue!.Properties;
+    expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['RequestDeadLetterQueue', 'Arn'] }, maxReceiveCount: 1000 });
+    expect(template.Resources.RequestDeadLetterQueue!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    // Lambda asks for a visibility timeout of at least six times the function's.
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functionNamed('ingestRequests').Properties.Timeout);
+    const [mapping] = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+    expect(mapping).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': ['RequestQueue', 'Arn'] }, FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 10 });
+    // Only the request rule may send to the request queues.
+    const policy = template.Resources.RequestQueuePolicy!.Properties.PolicyDocument.Statement[0];
+    expect(policy).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+    expect(policy.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['RequestRule', 'Arn'] } } });
+  });
+
+  it('lets the rescue rule on the default bus dead-letter too', () => {
+    const rescue = ofType('AWS::Events::Rule').map(([, r]) => r.Properties).find((r) => r.EventPattern?.source?.[0] === 'aws.states')!;
+    expect(rescue.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
+    const allowed = template.Resources.DeadLetterQueuePolicy!.Properties.PolicyDocument.Statement[0].Condition.ArnLike['aws:SourceArn'];
+    const ruleArn = `arn:aws:events:us-east-1:123456789012:rule/${rescue.Name}`;
+    const matches = allowed.some((pattern: { 'Fn::Sub': string }) => {
+      const text = pattern['Fn::Sub'].replace('${AWS::Partition}', 'aws').replace('${AWS::Region}', 'us-east-1').replace('${AWS::AccountId}', '123456789012');
+      return new RegExp(`^${text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(ruleArn);
+    });
+    expect({ ruleArn, matches }).toEqual({ ruleArn, matches: true });
   });
 
   it('lets only the deploying and configured accounts put events on the bus, and logs requests the stage does not accept', () => {
@@ -116,11 +143,11 @@ describe('serverless package', () => {
   });
 
   it('gives each function a role of its own holding only the actions it calls', () => {
-    expect(actionsOf('ingestResourceOperation')).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
-    ]);
-    expect(actionsOf('cancelResourceOperation')).toEqual([
-      'cloudformation:CancelResourceRequest', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory',
+    // The event source mapping's own actions (receive, delete, attributes) are added by serverless for the sqs event.
+    expect(actionsOf('ingestRequests')).toEqual([
+      'cloudformation:CancelResourceRequest', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+      'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
+      'states:DescribeExecution', 'states:GetExecutionHistory', 'states:StartExecution',
     ]);
     expect(actionsOf('startResourceOperation')).toEqual([
       'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:UpdateResource', 'iam:PassRole',
@@ -130,9 +157,6 @@ describe('serverless package', () => {
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);
 
-    expect(actionsOf('ingestPortfolioShare')).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
-    ]);
     expect(actionsOf('startPortfolioShare')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'servicecatalog:CreatePortfolioShare', 'servicecatalog:DeletePortfolioShare', 'servicecatalog:GetAWSOrganizationsAccessStatus', 'servicecatalog:UpdatePortfolioShare',
     ]);
@@ -144,9 +168,6 @@ describe('serverless package', () => {
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);
 
-    expect(actionsOf('ingestOrganizationsAccessChange')).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
-    ]);
     expect(actionsOf('requestOrganizationsAccessChange')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'organizations:DisableAWSServiceAccess', 'organizations:EnableAWSServiceAccess', 'servicecatalog:DisableAWSOrganizationsAccess', 'servicecatalog:EnableAWSOrganizationsAccess',
     ]);
@@ -155,18 +176,12 @@ describe('serverless package', () => {
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);
 
-    expect(actionsOf('ingestProvisionedProductUpdate')).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
-    ]);
     expect(actionsOf('startProvisionedProductUpdate')).toEqual(['iam:PassRole', 'servicecatalog:UpdateProvisionedProductProperties']);
     expect(actionsOf('checkProvisionedProductUpdate')).toEqual(['servicecatalog:DescribeRecord']);
     expect(actionsOf('emitProvisionedProductUpdated')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);
 
-    expect(actionsOf('ingestProgramManagementAccountUpdate')).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:StartExecution',
-    ]);
     expect(actionsOf('updateProgramManagementAccount')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'partnercentral:UpdateProgramManagementAccount',
     ]);
@@ -176,6 +191,10 @@ describe('serverless package', () => {
 
     expect(actionsOf('rescueTerminalEvent')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory',
+    ]);
+    expect(actionsOf('redriveDeadLetters')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:SendMessage',
+      'states:DescribeExecution', 'states:GetExecutionHistory',
     ]);
     expect(actionsOf('sweepUnfinishedRequests')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents', 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions',
@@ -222,11 +241,11 @@ describe('serverless package', () => {
   });
 
   it('scopes PutEvents to Shepherd\'s bus and Step Functions calls to its own executions', () => {
-    const ingestRole = template.Resources[functionNamed('ingestResourceOperation').Properties.Role['Fn::GetAtt'][0]]!;
+    const ingestRole = template.Resources[functionNamed('ingestRequests').Properties.Role['Fn::GetAtt'][0]]!;
     const statements = ingestRole.Properties.Policies[0].PolicyDocument.Statement;
     const resourceOf = (action: string) => statements.find((s: any) => [s.Action].flat().includes(action)).Resource;
     expect(resourceOf('events:PutEvents')).toEqual([{ 'Fn::GetAtt': ['Bus', 'Arn'] }]);
-    expect(resourceOf('states:StartExecution')).toEqual([{ Ref: 'ResourceOperationStateMachine' }]);
+    expect(resourceOf('states:StartExecution')).toEqual(ofType('AWS::StepFunctions::StateMachine').map(([id]) => ({ Ref: id })));
     expect(JSON.stringify(resourceOf('states:DescribeExecution'))).toContain(':execution:${ResourceOperationStateMachine.Name}:*');
   });
 });

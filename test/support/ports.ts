@@ -8,6 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { lambdaContext as buildLambdaContext } from '../../local/lambda-context';
 import type { Ports } from '../../shared/runtime/ports';
+import { WORKFLOW_NAMES } from '../../shared/workflow/names';
 import { memoryLedger } from './memory-ledger';
 
 export const NOW = new Date('2026-11-25T09:00:00.000Z');
@@ -32,7 +33,9 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
     config: {
       eventBusName: 'shepherd-test', stateMachineArn: STATE_MACHINE_ARN, operationTimeoutSeconds: 3600, maxAttempts: 3,
       ledgerTable: 'shepherd-test-ledger', deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-dead-letters',
-      stateMachineArns: [STATE_MACHINE_ARN], sweepLookbackSeconds: 3600, stage: 'local',
+      requestQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests',
+      requestDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests-dead-letters',
+      stateMachineArns: WORKFLOW_NAMES.map((w) => STATE_MACHINE_ARN.replace('resource-operation', w)), sweepLookbackSeconds: 3600, stage: 'local',
     },
     logger: new Logger({ serviceName: 'shepherd-test', logLevel: 'SILENT' }),
     ...overrides,

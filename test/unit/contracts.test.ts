@@ -23,16 +23,18 @@ describe('derived artefacts', () => {
     expect(JSON.parse(readFileSync(join(root, 'schemas', file), 'utf8'))).toEqual(schema);
   });
 
-  it('routes each request contract with exactly one rule whose pattern the contract derives', () => {
-    const { rules } = loadServiceModel(root);
+  it('routes every request contract with one rule to the request queue, whose pattern the contracts derive', () => {
+    const { rules, functions } = loadServiceModel(root);
     const requests = Object.values(contracts).filter((c: EventContract) => c.direction === 'request');
-    for (const contract of requests) {
-      const matching = rules.filter((rule) => JSON.stringify(rule.pattern['detail-type']) === JSON.stringify([contract.detailType]));
-      expect(matching).toHaveLength(1);
-      expect(matching[0]!.pattern).toEqual(requestRulePattern(contract, { sources: guardrailsFor('local').sources, accounts: ['000000000000', ''] }));
-    }
-    // Besides the request rules: the rescue's rule on Step Functions status changes, and the two that log unaccepted requests.
-    expect(rules.filter((rule) => rule.functionKey && JSON.stringify(rule.pattern.source) !== '["aws.states"]')).toHaveLength(requests.length);
+    const queued = rules.filter((rule) => rule.queueName);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.pattern).toEqual(requestRulePattern({ sources: guardrailsFor('local').sources, accounts: ['000000000000', ''] }));
+    expect(queued[0]!.pattern['detail-type']).toEqual(requests.map((c) => c.detailType));
+    // The queue's one consumer is the intake, with partial batch responses.
+    const consumers = Object.values(functions).filter((fn) => fn.queueSources.some((s) => s.queueName === queued[0]!.queueName));
+    expect(consumers.map((fn) => [fn.key, fn.queueSources[0]!.reportBatchItemFailures])).toEqual([['ingestRequests', true]]);
+    // Besides it: the rescue's rule on Step Functions status changes, and the two that log unaccepted requests.
+    expect(rules.filter((rule) => rule.functionKey).map((rule) => rule.pattern.source)).toEqual([['aws.states']]);
     const logged = rules.filter((rule) => rule.logGroupName);
     expect(logged).toHaveLength(2);
     for (const rule of logged) expect(rule.pattern['detail-type']).toEqual(requests.map((c) => c.detailType));

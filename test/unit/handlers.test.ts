@@ -13,11 +13,13 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build as buildIngest } from '../../functions/ingest-resource-operation';
+import { ingestRequest } from '../../shared/workflow/ingest';
+import { REQUEST_KINDS } from '../../shared/workflow/requests';
+import { cancelResourceOperation } from '../../shared/resource-operation/cancel';
+import type { IncomingEvent } from '../../shared/events/reject';
 import { build as buildStart } from '../../functions/start-resource-operation';
 import { build as buildCheck } from '../../functions/check-resource-operation';
 import { build as buildEmit } from '../../functions/emit-resource-operation-completed';
-import { build as buildCancel } from '../../functions/cancel-resource-operation';
 import type { OperationState, WorkflowState } from '../../shared/resource-operation/model';
 import { clientToken } from '../../shared/resource-operation/tokens';
 import createBucket from '../fixtures/events/create-bucket.json';
@@ -53,10 +55,11 @@ function workflowState(request: Record<string, unknown>, operation?: OperationSt
 }
 
 describe('ingest', () => {
-  // A fresh handler (and in-memory ledger) per test: the ledger remembers what was sent.
-  let ingest: ReturnType<typeof buildIngest>;
+  // Fresh ports (and in-memory ledger) per test: the ledger remembers who owns each requestId and what was sent.
+  let ingest: (event: ReturnType<typeof envelope>, context?: unknown) => ReturnType<typeof ingestRequest>;
   beforeEach(() => {
-    ingest = buildIngest(testPorts());
+    const ports = testPorts();
+    ingest = (event) => ingestRequest(REQUEST_KINDS[event['detail-type']]!, event as IncomingEvent, ports);
   });
 
   it('starts one execution named by the requestId with the validated request as input', async () => {
@@ -93,21 +96,28 @@ describe('ingest', () => {
     expect(rejection!.detail.errors.map((e: { field: string }) => e.field).sort()).toEqual(['patchDocument', 'roleArn', 'typeName', 'typeName']);
   });
 
-  it('treats an existing execution with the same request as a duplicate', async () => {
-    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
-    const { requestId: _r, ...body } = createBucket;
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', input: JSON.stringify({ request: body }) });
-    const result = await ingest(envelope('Resource Operation Requested', createBucket), lambdaContext);
+  it('treats the same request sent again as a duplicate, starting the same execution with the first event\'s input', async () => {
+    sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: 'arn:exec', startDate: NOW }).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
+    await ingest(envelope('Resource Operation Requested', createBucket, 'evt-first'), lambdaContext);
+    const result = await ingest(envelope('Resource Operation Requested', createBucket, 'evt-resent'), lambdaContext);
     expect(result).toMatchObject({ outcome: 'DUPLICATE' });
+    const inputs = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.input);
+    expect(inputs[1]).toBe(inputs[0]);
+    expect(JSON.parse(inputs[1]!).eventId).toBe('evt-first');
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it('rejects a different request that reuses a requestId', async () => {
-    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify({ request: { operation: 'DELETE' } }) });
-    const result = await ingest(envelope('Resource Operation Requested', createBucket), lambdaContext);
-    expect(result).toMatchObject({ outcome: 'REJECTED' });
-    expect(publishedDetails()[0]!.detail.errors[0]).toMatchObject({ field: 'requestId', code: 'conflict' });
+  it('rejects a different request that reuses a requestId, whatever its kind, without calling Step Functions', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: NOW });
+    await ingest(envelope('Resource Operation Requested', createBucket, 'evt-owner'), lambdaContext);
+    const share = { requestId: createBucket.requestId, operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', accountId: '123456789012' };
+    const conflicts = [
+      envelope('Resource Operation Requested', { ...createBucket, desiredState: { BucketName: 'other' } }, 'evt-other'),
+      envelope('Portfolio Share Requested', share, 'evt-share'),
+    ];
+    for (const event of conflicts) expect(await ingest(event, lambdaContext)).toMatchObject({ outcome: 'REJECTED' });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+    expect(publishedDetails().map((d) => [d.detail.eventId, d.detail.errors[0].code])).toEqual([['evt-other', 'conflict'], ['evt-share', 'conflict']]);
   });
 
   it('lets a throttled StartExecution fail the invocation so Lambda retries it', async () => {
@@ -266,10 +276,11 @@ describe('emit', () => {
 });
 
 describe('cancel', () => {
-  // A fresh handler (and in-memory ledger) per test: the ledger remembers what was sent.
-  let cancel: ReturnType<typeof buildCancel>;
+  // Fresh ports (and in-memory ledger) per test: the ledger remembers what was sent.
+  let cancel: (event: ReturnType<typeof envelope>, context?: unknown) => ReturnType<typeof cancelResourceOperation>;
   beforeEach(() => {
-    cancel = buildCancel(testPorts());
+    const ports = testPorts();
+    cancel = (event) => cancelResourceOperation(event as IncomingEvent, ports);
   });
   const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:req-create-1`;
 

@@ -19,7 +19,9 @@ import { build as buildAnnounce } from '../../functions/announce-share-failures'
 import { build as buildCheckAccess } from '../../functions/check-organizations-access';
 import { build as buildCheck } from '../../functions/check-portfolio-share';
 import { build as buildEmit } from '../../functions/emit-portfolio-share-completed';
-import { build as buildIngest } from '../../functions/ingest-portfolio-share';
+import { ingestRequest } from '../../shared/workflow/ingest';
+import { REQUEST_KINDS } from '../../shared/workflow/requests';
+import type { IncomingEvent } from '../../shared/events/reject';
 import { build as buildRequestAccess } from '../../functions/request-organizations-access-change';
 import { build as buildStart } from '../../functions/start-portfolio-share';
 import type { AccessWorkflowState } from '../../shared/organizations-access/model';
@@ -77,7 +79,8 @@ function published(): Array<Record<string, any>> {
 describe('ingest', () => {
   it('starts the share execution by requestId, and rejects a share with both targets', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn' });
-    const ingest = buildIngest(ports());
+    const given = ports();
+    const ingest = (event: ReturnType<typeof envelope>, _context?: unknown) => ingestRequest(REQUEST_KINDS['Portfolio Share Requested']!, event as IncomingEvent, given);
     const ok = await ingest(envelope('Portfolio Share Requested', { requestId: 'share-1', operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', accountId: '123456789012' }), lambdaContext);
     expect(ok).toMatchObject({ outcome: 'STARTED', requestId: 'share-1' });
     expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!)).toMatchObject({

@@ -40,7 +40,7 @@ describe('who may ask', () => {
 
     expect([...stack.stepFunctions.executions.values()].map((e) => e.name)).toEqual(['accepted-1']);
     expect(rejections(stack)).toEqual([]);
-    expect(stack.invocations.get('ingestResourceOperation')).toBe(1);
+    expect(stack.invocations.get('ingestRequests')).toBe(1);
     const logged = stack.logGroups.get('/aws/events/shepherd-local-unaccepted-requests')!.map((e) => e.id).sort();
     expect(logged).toEqual(['from-other-account', 'from-shepherd', 'from-stranger']);
   });

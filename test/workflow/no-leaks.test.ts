@@ -46,7 +46,7 @@ it('keeps planted secrets out of every event and every structured log line', asy
       expect(['db', 'secret', 'bad']).toContain(line.requestId);
       expect(line.function_name).toMatch(/^shepherd-local-/);
     }
-    expect(lines.find((l) => (l as { message?: string }).message === 'Request rejected')!.function_name).toBe('shepherd-local-ingestResourceOperation');
+    expect(lines.find((l) => (l as { message?: string }).message === 'Request rejected')!.function_name).toBe('shepherd-local-ingestRequests');
     // …while the requests on the bus did carry every one of them: the scan looks for what was really there.
     for (const secret of SECRETS) expect(JSON.stringify(stack.events)).toContain(secret);
   } finally {
