@@ -1,5 +1,6 @@
 /**
- * `shepherd run [--world FILE] [--json] [--quiet] EVENT_FILE...`
+ * `shepherd run [--world FILE] [--json] [--quiet] [--redrive] EVENT_FILE...`
+ * `shepherd redrive ...` (the same, redriving the dead letters at the end)
  *
  * Sends request events through the embedded local stack, shows each
  * request's progress on stderr and prints every event Shepherd emits
@@ -15,7 +16,8 @@ import { eventTime } from './emulators/event-bridge';
 import { LocalStack, type StackEvent } from './stack';
 import { loadWorld } from './world';
 
-const USAGE = `Usage: shepherd run [--world FILE] [--json] [--quiet] [--log-level LEVEL] EVENT_FILE...
+const USAGE = `Usage: shepherd run [--world FILE] [--json] [--quiet] [--log-level LEVEL] [--redrive] EVENT_FILE...
+       shepherd redrive [--world FILE] [--json] [--quiet] [--log-level LEVEL] EVENT_FILE...
 
 Runs request events through Shepherd on the embedded local stack (no AWS account).
 
@@ -27,6 +29,9 @@ Runs request events through Shepherd on the embedded local stack (no AWS account
   --json           Print each emitted event as one EventBridge envelope per line.
   --quiet          No progress lines on stderr.
   --log-level L    Show the handlers' Powertools logs on stderr (DEBUG, INFO, WARN, ERROR).
+  --redrive        Once the run has settled, redrive the dead letters as an operator
+                   would after an outage (the redriveDeadLetters function), and settle
+                   again. \`shepherd redrive\` is \`shepherd run --redrive\`.
 
 Exit status: 0 when every request got its terminal event, 1 otherwise, 2 on bad usage.`;
 
@@ -147,6 +152,7 @@ export async function run(argv: string[], out = process.stdout, err = process.st
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
+        redrive: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -159,10 +165,11 @@ export async function run(argv: string[], out = process.stdout, err = process.st
     out.write(`${USAGE}\n`);
     return 0;
   }
-  if (command !== 'run' || files.length === 0) {
+  if ((command !== 'run' && command !== 'redrive') || files.length === 0) {
     err.write(`${USAGE}\n`);
     return 2;
   }
+  const redrive = args.values.redrive || command === 'redrive';
 
   let stack: LocalStack;
   let submissions: Submission[];
@@ -227,6 +234,11 @@ export async function run(argv: string[], out = process.stdout, err = process.st
       }
     }
     await stack.settle();
+    if (redrive) {
+      const summary = (await stack.invoke('redriveDeadLetters', {})) as Record<string, unknown>;
+      progress(`redrive: ${Object.entries(summary).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
+      await stack.settle();
+    }
   } catch (error) {
     err.write(`shepherd: ${(error as Error).message}\n`);
     await stack.stop();

@@ -6,7 +6,7 @@
  * or Lambda itself misbehaving; a cancel that is early) is reported as a
  * batch item failure and stays on the queue, coming back after a backoff of
  * 10 s doubling to 15 min; the queue keeps it for 14 days and moves it to the
- * request dead-letter queue after 1,000 tries. So a request survives outages
+ * request dead-letter queue after 1,000 tries (about eight days). So a request survives outages
  * far longer than EventBridge's own 24-hour retry window, and nothing is done
  * twice when it comes back: every step is idempotent per event id and
  * requestId.
@@ -28,7 +28,8 @@ export const MAX_RETRY_DELAY_SECONDS = 900;
 
 /** Seconds until an event that could not be handled is tried again: 10 s doubling to 15 min, jittered between half and all of it. */
 export function retryDelaySeconds(receiveCount: number, random: () => number): number {
-  const ceiling = Math.min(MAX_RETRY_DELAY_SECONDS, 10 * 2 ** Math.max(0, receiveCount - 1));
+  const tries = Number.isFinite(receiveCount) ? Math.max(1, receiveCount) : 1;
+  const ceiling = Math.min(MAX_RETRY_DELAY_SECONDS, 10 * 2 ** Math.min(tries - 1, 30));
   return Math.max(1, Math.round(ceiling * (0.5 + random() / 2)));
 }
 
