@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SHEPHERD_SOURCE } from '../contracts/events';
 import { EventsNotDelivered, asTransient } from '../runtime/errors';
@@ -79,12 +80,23 @@ export async function publishEvents(events: OutgoingEvent[], ports: Ports): Prom
   return result;
 }
 
+/** What one PutEvents call did with each of its entries: an event id, or why not. */
+type CallOutcome = Array<{ eventId?: string; error?: string }>;
+
 /**
  * Like publishEvents, but reports which events EventBridge kept refusing
  * instead of throwing, so a caller publishing many (the failed-account
  * fan-out) resends exactly those later and never duplicates the rest.
+ *
+ * With `recordedAs`, each PutEvents call goes through the ledger under a key
+ * made of that prefix, the call's entries and its attempt number: an
+ * invocation retried after a crash, a timeout or an error half-way through
+ * finds the calls that already went out, with what they did, and makes only
+ * the rest. Each entry is published once — save the one case no client can
+ * rule out, an answer lost after EventBridge took the call (the ledger's
+ * window; subscribers dedupe on requestId and accountId).
  */
-export async function publishEachEvent(events: OutgoingEvent[], ports: Ports): Promise<PartialPublishResult> {
+export async function publishEachEvent(events: OutgoingEvent[], ports: Ports, recordedAs?: string): Promise<PartialPublishResult> {
   const entries: PutEventsRequestEntry[] = events.map((event) => ({
     EventBusName: ports.config.eventBusName,
     Source: SHEPHERD_SOURCE,
@@ -107,33 +119,44 @@ export async function publishEachEvent(events: OutgoingEvent[], ports: Ports): P
       }
       if (attempt > 1) await ports.sleep(backoffMs(attempt - 1, ports.random));
       putEventsCalls++;
-      let response;
-      try {
-        response = await ports.eventBridge.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
-      } catch (error) {
-        throw asTransient(error);
-      }
-      const results = response.Entries ?? [];
+      const entries = pending.map((p) => p.entry);
+      const call = async (): Promise<CallOutcome> => {
+        let response;
+        try {
+          response = await ports.eventBridge.send(new PutEventsCommand({ Entries: entries }));
+        } catch (error) {
+          throw asTransient(error);
+        }
+        return entries.map((_, i) => {
+          const result = response.Entries?.[i];
+          return result?.EventId && !result.ErrorCode
+            ? { eventId: result.EventId }
+            : { error: `${result?.ErrorCode ?? 'NoResult'} ${result?.ErrorMessage ?? ''}`.trim() };
+        });
+      };
+      const outcome = recordedAs ? (await ports.ledger.once(`${recordedAs}#${callKey(entries)}#${attempt}`, call)).value : await call();
       const stillFailing: PendingEntry[] = [];
       pending.forEach((p, i) => {
-        const result = results[i];
-        if (result?.EventId && !result.ErrorCode) {
-          eventIds[p.index] = result.EventId;
-        } else {
-          stillFailing.push({ ...p, error: `${result?.ErrorCode ?? 'NoResult'} ${result?.ErrorMessage ?? ''}`.trim() });
-        }
+        const result = outcome[i];
+        if (result?.eventId) eventIds[p.index] = result.eventId;
+        else stillFailing.push({ ...p, error: result?.error ?? 'NoResult' });
       });
       if (stillFailing.length > 0) {
         ports.logger.warn('PutEvents refused entries; retrying only those', {
           failed: stillFailing.length,
           attempt,
-          errorCodes: results.map((r) => r.ErrorCode).filter(Boolean),
+          errorCodes: [...new Set(stillFailing.map((f) => (f.error ?? '').split(' ')[0]))],
         });
       }
       pending = stillFailing;
     }
   }
   return { eventIds, putEventsCalls, undelivered };
+}
+
+/** A call's identity: its entries (their detail-types and details), whatever the order they were built in. */
+function callKey(entries: PutEventsRequestEntry[]): string {
+  return createHash('sha256').update(JSON.stringify(entries.map((e) => [e.DetailType, e.Detail]))).digest('hex');
 }
 
 /** Full-jitter exponential backoff: 100 ms, 200 ms, 400 ms … capped at 2 s, randomised down. */

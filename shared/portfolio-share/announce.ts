@@ -62,29 +62,30 @@ export async function announceFailedAccounts({ requestId, request, share, announ
     };
     return { detailType: contracts.portfolioShareAccountFailed.detailType, detail };
   });
-  // A retried invocation with the same cursor gets the first one's result: no account is announced twice.
-  const { value: next } = await ports.ledger.once(`announced#${requestId}#${sha256(stableStringify(cursor))}`, async () => {
-    const { undelivered, putEventsCalls } = await publishEachEvent(events, ports);
-    const refused = undelivered.map((u) => page[u.index]!.accountId);
-    const after: Announcement = {
-      ...cursor,
-      offset: cursor.offset + fresh.length,
-      total: failed.length,
-      announced: cursor.announced + page.length - refused.length,
-      putEventsCalls: cursor.putEventsCalls + putEventsCalls,
-      pending: refused,
-      refusedRounds: refused.length > 0 ? cursor.refusedRounds + 1 : 0,
-    };
-    if (after.refusedRounds >= MAX_REFUSED_ROUNDS) {
-      const reasons = [...new Set(undelivered.map((u) => u.reason))].join('; ');
-      await parkUndeliveredEvents(undelivered.map((u) => events[u.index]!), `EventBridge refused these events ${MAX_REFUSED_ROUNDS} times: ${reasons}`, ports);
-      after.notDelivered += refused.length;
-      after.pending = [];
-      after.refusedRounds = 0;
-    }
-    after.done = after.offset >= after.total && after.pending.length === 0;
-    return after;
-  });
+  // Each PutEvents call of the page goes out once (the ledger, per call): a retried invocation with the same
+  // cursor replays what already went out and sends only the rest, so no account is announced twice.
+  const pageKey = `announced#${requestId}#${sha256(stableStringify(cursor))}`;
+  const { undelivered, putEventsCalls } = await publishEachEvent(events, ports, pageKey);
+  const refused = undelivered.map((u) => page[u.index]!.accountId);
+  const next: Announcement = {
+    ...cursor,
+    offset: cursor.offset + fresh.length,
+    total: failed.length,
+    announced: cursor.announced + page.length - refused.length,
+    putEventsCalls: cursor.putEventsCalls + putEventsCalls,
+    pending: refused,
+    refusedRounds: refused.length > 0 ? cursor.refusedRounds + 1 : 0,
+  };
+  if (next.refusedRounds >= MAX_REFUSED_ROUNDS) {
+    const reasons = [...new Set(undelivered.map((u) => u.reason))].join('; ');
+    await ports.ledger.once(`${pageKey}#parked`, () =>
+      parkUndeliveredEvents(undelivered.map((u) => events[u.index]!), `EventBridge refused these events ${MAX_REFUSED_ROUNDS} times: ${reasons}`, ports),
+    );
+    next.notDelivered += refused.length;
+    next.pending = [];
+    next.refusedRounds = 0;
+  }
+  next.done = next.offset >= next.total && next.pending.length === 0;
   ports.logger.info('Failed accounts announced', { announced: next.announced, total: next.total, pending: next.pending.length });
   return next;
 }
