@@ -7,7 +7,27 @@
  */
 import { AwsError, type ServiceOperations } from '../aws-server';
 
-type AttributeValue = { S?: string; N?: string; BOOL?: boolean };
+type AttributeValue = { S?: string; N?: string; BOOL?: boolean; B?: string };
+
+/** DynamoDB's item size limit: 400 KB, names and values (Service, account, and table quotas in Amazon DynamoDB). */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * An item's size as DynamoDB counts it: each attribute name's UTF-8 bytes
+ * plus its value's (a string's UTF-8 bytes, a number's significant digits
+ * halved plus one, a boolean one byte; binary as sent, base64-decoded).
+ */
+export function itemSize(item: Record<string, AttributeValue>): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) {
+    size += Buffer.byteLength(name);
+    if (value.S !== undefined) size += Buffer.byteLength(value.S);
+    else if (value.N !== undefined) size += Math.ceil(value.N.replace(/^-|\.|e.*$/gi, '').replace(/^0+/, '').length / 2) + 1;
+    else if (value.B !== undefined) size += Buffer.from(value.B, 'base64').length;
+    else if (value.BOOL !== undefined) size += 1;
+  }
+  return size;
+}
 type Item = Record<string, AttributeValue>;
 
 interface ExpressionContext {
@@ -99,6 +119,7 @@ export class DynamoDbEmulator {
       PutItem: (input) => {
         const item = input.Item as Item;
         const key = this.keyOf(item);
+        if (itemSize(item) > MAX_ITEM_BYTES) throw new AwsError('ValidationException', 'Item size has exceeded the maximum allowed size');
         this.check(input, this.table(input).get(key));
         this.table(input).set(key, item);
         return {};

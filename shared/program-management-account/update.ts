@@ -4,7 +4,7 @@ import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import { asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
-import { caughtFailure, reasonSuffix, refusal, type CaughtFailure } from '../workflow/failure';
+import { caughtFailure, firstListed, reasonSuffix, refusal, truncate, type CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 
 export type AccountUpdateBody = RequestBody<ProgramManagementAccountUpdateRequest>;
@@ -45,8 +45,11 @@ export async function updateProgramManagementAccount(state: AccountUpdateState, 
     const e = error as PartnerCentralError;
     ports.logger.warn('Partner Central refused the update', { errorName: e.name });
     const result: AccountUpdateResult = { status: 'FAILED', ...refusal(error) };
-    if (e.name === 'ConflictException') result.conflict = { resourceId: e.resourceId, resourceType: e.resourceType };
-    if (e.name === 'ValidationException') result.validation = { reason: e.reason, fieldList: e.fieldList ?? [] };
+    if (e.name === 'ConflictException') result.conflict = { resourceId: truncate(e.resourceId), resourceType: truncate(e.resourceType) };
+    if (e.name === 'ValidationException') {
+      const fieldList = firstListed(e.fieldList).map((f) => ({ name: truncate(f.name), code: truncate(f.code), message: truncate(f.message) }));
+      result.validation = { reason: truncate(e.reason), fieldList };
+    }
     return result;
   }
 }

@@ -4,7 +4,7 @@ import { addSeconds, toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import { ADAPTIVE_POLL_POLICY } from '../polling';
-import { refusal, truncate } from '../workflow/failure';
+import { firstListed, refusal, truncate } from '../workflow/failure';
 import { adaptiveCheckAt, nextAttempt, refusedStart } from '../workflow/progress';
 import type { PropertiesUpdateState, RecordProgress } from './model';
 
@@ -72,7 +72,7 @@ export async function checkPropertiesUpdate({ requestId, record }: Pick<Properti
     return { ...polled, outcome: 'FAILED', ...refusal(error) };
   }
   const now = ports.clock.now();
-  const recordErrors = (detail?.RecordErrors ?? []).map((e) => ({ code: e.Code, description: truncate(e.Description) }));
+  const recordErrors = firstListed(detail?.RecordErrors).map((e) => ({ code: truncate(e.Code), description: truncate(e.Description) }));
   const seen: RecordProgress = { ...polled, recordStatus: detail?.Status, recordErrors };
   switch (detail?.Status) {
     case 'SUCCEEDED':

@@ -5,10 +5,23 @@
  * `failure`; the emit Lambda writes `completion`.
  */
 import type { HookInvocation, OperationStatus, ResourceOperationRequest } from '../contracts/events';
+import type { DocumentRef } from '../runtime/documents';
 import type { CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput as GenericInput } from '../workflow/ingest';
 
-export type ResourceOperationBody = RequestBody<ResourceOperationRequest>;
+/** The request as validated, documents included. */
+export type ResourceOperationRequestBody = RequestBody<ResourceOperationRequest>;
+type Of<O extends ResourceOperationRequestBody['operation']> = Extract<ResourceOperationRequestBody, { operation: O }>;
+
+/**
+ * The request as the workflow carries it: the desired state and the patch
+ * document by reference (shared/runtime/documents.ts), never in the
+ * execution's input, state or history.
+ */
+export type ResourceOperationBody =
+  | (Omit<Of<'CREATE'>, 'desiredState'> & { desiredStateRef: DocumentRef })
+  | (Omit<Of<'UPDATE'>, 'patchDocument'> & { patchDocumentRef: DocumentRef })
+  | Of<'DELETE'>;
 export type WorkflowInput = GenericInput<ResourceOperationBody>;
 
 /**

@@ -2,16 +2,19 @@ import type { HookProgressEvent, ProgressEvent } from '@aws-sdk/client-cloudcont
 import type { HookInvocation } from '../contracts/events';
 import { toTimestamp, addSeconds } from '../runtime/clock';
 import { nextCheckAt } from '../polling';
-import { truncate } from '../workflow/failure';
+import { firstListed, truncate } from '../workflow/failure';
 import type { OperationState, Outcome } from './model';
 import { RESOURCE_POLL_POLICY, TRANSIENT_ERROR_CODES, resubmitDelaySeconds } from './policy';
 
+/** The hooks that ran, failed ones first, at most MAX_LISTED_ITEMS of them. */
 export function toHooks(events: HookProgressEvent[] | undefined): HookInvocation[] {
-  return (events ?? []).map((hook) => ({
-    typeName: hook.HookTypeName,
-    invocationPoint: hook.InvocationPoint,
-    status: hook.HookStatus,
-    failureMode: hook.FailureMode,
+  const failed = (hook: HookProgressEvent) => hook.HookStatus === 'HOOK_COMPLETE_FAILED' || hook.HookStatus === 'HOOK_FAILED';
+  const ordered = [...(events ?? []).filter(failed), ...(events ?? []).filter((hook) => !failed(hook))];
+  return firstListed(ordered).map((hook) => ({
+    typeName: truncate(hook.HookTypeName),
+    invocationPoint: truncate(hook.InvocationPoint),
+    status: truncate(hook.HookStatus),
+    failureMode: truncate(hook.FailureMode),
     message: truncate(hook.HookStatusMessage),
   }));
 }

@@ -5,6 +5,7 @@ import {
   type ProgressEvent,
 } from '@aws-sdk/client-cloudcontrol';
 import { addSeconds, toTimestamp } from '../runtime/clock';
+import { loadDocument } from '../runtime/documents';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import type { OperationState, WorkflowState } from './model';
@@ -19,12 +20,12 @@ async function submit(state: WorkflowState, token: string, ports: Ports): Promis
   const client = ports.cloudControl;
   switch (request.operation) {
     case 'CREATE':
-      return (await client.send(new CreateResourceCommand({ ...common, DesiredState: JSON.stringify(request.desiredState) })))
+      return (await client.send(new CreateResourceCommand({ ...common, DesiredState: await loadDocument(request.desiredStateRef, ports) })))
         .ProgressEvent ?? {};
     case 'UPDATE':
       return (
         await client.send(
-          new UpdateResourceCommand({ ...common, Identifier: request.identifier, PatchDocument: JSON.stringify(request.patchDocument) }),
+          new UpdateResourceCommand({ ...common, Identifier: request.identifier, PatchDocument: await loadDocument(request.patchDocumentRef, ports) }),
         )
       ).ProgressEvent ?? {};
     case 'DELETE':

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
+import { boundedText } from '../json';
 import { noLedger, type Ledger } from './ledger';
 import { productionPorts, type Ports } from './ports';
 
@@ -12,7 +13,7 @@ function requestIdOf(event: unknown): string | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
   const e = event as { requestId?: unknown; detail?: { requestId?: unknown }; id?: unknown };
   for (const candidate of [e.requestId, e.detail?.requestId, e.id]) {
-    if (typeof candidate === 'string') return candidate;
+    if (typeof candidate === 'string') return boundedText(candidate);
   }
   return undefined;
 }
@@ -28,6 +29,20 @@ export interface HandlerOptions {
   ledger?: (ports: Ports) => Ledger;
 }
 
+/**
+ * The longest message an error leaving a handler keeps. Step Functions puts
+ * a caught error's cause into the state (ResultPath $.failure): whatever a
+ * service said must not be what pushes a state past 256 KiB.
+ */
+export const MAX_ERROR_MESSAGE_LENGTH = 2048;
+
+function bounded(error: unknown): unknown {
+  if (error instanceof Error && error.message.length > MAX_ERROR_MESSAGE_LENGTH) {
+    error.message = `${error.message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+  }
+  return error;
+}
+
 export function defineHandler<E, R>(fn: DomainHandler<E, R>, options: HandlerOptions = {}) {
   const build = (given: Ports): LambdaHandler<E, R> => {
     // Ports that already carry a ledger (unit tests' in-memory one) keep it.
@@ -35,7 +50,11 @@ export function defineHandler<E, R>(fn: DomainHandler<E, R>, options: HandlerOpt
     return middy(async (event: E) => {
       const requestId = requestIdOf(event);
       if (requestId) ports.logger.appendKeys({ requestId });
-      return fn(event, ports);
+      try {
+        return await fn(event, ports);
+      } catch (error) {
+        throw bounded(error);
+      }
     }).use(injectLambdaContext(ports.logger, { resetKeys: true }));
   };
 

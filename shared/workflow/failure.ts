@@ -6,6 +6,17 @@ export interface CaughtFailure {
 
 /** Service messages can be long and are not ours to vouch for: keep events small. */
 const MAX_MESSAGE_LENGTH = 1024;
+/**
+ * Lists a service hands back (hooks, record errors, invalid fields) that a
+ * workflow keeps: at most this many, so no answer can grow a state past
+ * Step Functions' 256 KiB after the side effect it reports on.
+ */
+export const MAX_LISTED_ITEMS = 20;
+
+/** The first MAX_LISTED_ITEMS of a list a service returned. */
+export function firstListed<T>(items: readonly T[] | undefined): T[] {
+  return (items ?? []).slice(0, MAX_LISTED_ITEMS);
+}
 export function truncate(message: string | undefined): string | undefined {
   if (message === undefined) return undefined;
   return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;

@@ -33,7 +33,17 @@ export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.Zod
   workflow: WorkflowName;
   /** What is refused is refused here, before any AWS call. */
   authorize?: (request: RequestBody<z.infer<S>>, guardrails: Guardrails) => FieldError[];
+  /** The request as the workflow carries it (large documents stored aside); the validated request itself when absent. */
+  carry?: (request: RequestBody<z.infer<S>>, requestId: string, ports: Ports) => Promise<unknown>;
 }
+
+/**
+ * Step Functions' limit on an execution's input and on every state: 256 KiB
+ * of UTF-8. The input is held well under it, since every state adds its own
+ * progress to it; what can grow is bounded where it is produced.
+ */
+export const MAX_STATE_BYTES = 256 * 1024;
+export const MAX_EXECUTION_INPUT_BYTES = 64 * 1024;
 
 /** Who owns a requestId: the first accepted request that named it, whatever its kind. */
 export interface RequestOwner {
@@ -89,6 +99,15 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
   const refused = kind.authorize?.(request as RequestBody<z.infer<S>>, guardrailsFor(ports.config.stage)) ?? [];
   if (refused.length > 0) return reject('the request is outside what this stage allows', refused, requestId);
 
+  // Documents stored aside before anything else, so a request that cannot be carried is rejected, not half-started.
+  const carried = kind.carry ? await kind.carry(request as RequestBody<z.infer<S>>, requestId, ports) : request;
+  const inputBytes = Buffer.byteLength(JSON.stringify({ requestId, eventId: event.id, requestedAt: new Date(0).toISOString(), request: carried }));
+  if (inputBytes > MAX_EXECUTION_INPUT_BYTES) {
+    return reject('the request is too large for a workflow to carry', [
+      { field: '', code: 'too_big', message: `carries ${inputBytes} bytes; a workflow's input holds at most ${MAX_EXECUTION_INPUT_BYTES}` },
+    ], requestId);
+  }
+
   const digest = createHash('sha256').update(stableStringify([contract.detailType, request])).digest('hex');
   const { value: owner } = await ports.ledger.once<RequestOwner>(requestOwnerKey(requestId), async () => ({
     workflow: kind.workflow,
@@ -103,7 +122,7 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
   }
 
   // The input is the owner's, whichever event carries the request: a resend starts the same execution, or finds it.
-  const input: WorkflowInput<typeof request> = { requestId, eventId: owner.eventId, requestedAt: owner.requestedAt, request };
+  const input: WorkflowInput<typeof carried> = { requestId, eventId: owner.eventId, requestedAt: owner.requestedAt, request: carried };
   const stateMachineArn = stateMachineArnFor(kind.workflow, ports.config.stateMachineArns);
   const executionArn = executionArnFor(stateMachineArn, requestId);
   try {

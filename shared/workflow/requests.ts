@@ -5,11 +5,12 @@
  */
 import { contracts } from '../contracts/events';
 import { authorizePortfolioShare, authorizeResourceOperation } from '../guardrails';
+import { carryDocuments } from '../resource-operation/documents';
 import type { RequestKind } from './ingest';
 
 export const REQUEST_KINDS: Record<string, RequestKind> = Object.fromEntries(
   [
-    { contract: contracts.resourceOperationRequested, workflow: 'resource-operation', authorize: authorizeResourceOperation },
+    { contract: contracts.resourceOperationRequested, workflow: 'resource-operation', authorize: authorizeResourceOperation, carry: carryDocuments },
     { contract: contracts.portfolioShareRequested, workflow: 'portfolio-share', authorize: authorizePortfolioShare },
     { contract: contracts.organizationsAccessChangeRequested, workflow: 'organizations-access' },
     { contract: contracts.provisionedProductPropertiesUpdateRequested, workflow: 'provisioned-product-properties' },

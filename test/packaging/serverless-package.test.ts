@@ -150,7 +150,7 @@ describe('serverless package', () => {
       'states:DescribeExecution', 'states:GetExecutionHistory', 'states:StartExecution',
     ]);
     expect(actionsOf('startResourceOperation')).toEqual([
-      'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:UpdateResource', 'iam:PassRole',
+      'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:UpdateResource', 'dynamodb:GetItem', 'iam:PassRole',
     ]);
     expect(actionsOf('checkResourceOperation')).toEqual(['cloudformation:GetResourceRequestStatus']);
     expect(actionsOf('emitResourceOperationCompleted')).toEqual([

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-cloudcontrol';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ingestRequest } from '../../shared/workflow/ingest';
 import { REQUEST_KINDS } from '../../shared/workflow/requests';
@@ -20,7 +21,9 @@ import type { IncomingEvent } from '../../shared/events/reject';
 import { build as buildStart } from '../../functions/start-resource-operation';
 import { build as buildCheck } from '../../functions/check-resource-operation';
 import { build as buildEmit } from '../../functions/emit-resource-operation-completed';
-import type { OperationState, WorkflowState } from '../../shared/resource-operation/model';
+import type { OperationState, ResourceOperationRequestBody, WorkflowState } from '../../shared/resource-operation/model';
+import { carryDocuments } from '../../shared/resource-operation/documents';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { clientToken } from '../../shared/resource-operation/tokens';
 import createBucket from '../fixtures/events/create-bucket.json';
 import updateLogGroup from '../fixtures/events/update-log-group.json';
@@ -30,11 +33,18 @@ import { NOW, STATE_MACHINE_ARN, envelope, lambdaContext, testPorts } from '../s
 const cloudControl = mockClient(CloudControlClient);
 const eventBridge = mockClient(EventBridgeClient);
 const sfn = mockClient(SFNClient);
+const dynamodb = mockClient(DynamoDBClient);
+/** The table documents are stored aside in, kept in memory behind the mocked client. */
+const table = new Map<string, Record<string, AttributeValue>>();
 
 beforeEach(() => {
   cloudControl.reset();
   eventBridge.reset();
   sfn.reset();
+  dynamodb.reset();
+  table.clear();
+  dynamodb.on(PutItemCommand).callsFake((input: { Item: Record<string, AttributeValue> }) => (table.set(input.Item.key!.S!, input.Item), {}));
+  dynamodb.on(GetItemCommand).callsFake((input: { Key: Record<string, AttributeValue> }) => ({ Item: table.get(input.Key.key!.S!) }));
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
     FailedEntryCount: 0,
     Entries: input.Entries.map((_, i) => ({ EventId: `event-${i}` })),
@@ -49,9 +59,11 @@ function publishedDetails(): Array<{ detailType?: string; detail: any }> {
   );
 }
 
-function workflowState(request: Record<string, unknown>, operation?: OperationState): WorkflowState {
+/** The state ingest starts an execution with: the request as the workflow carries it, its documents stored aside. */
+async function workflowState(request: Record<string, unknown>, operation?: OperationState): Promise<WorkflowState> {
   const { requestId, ...body } = request as { requestId: string };
-  return { requestId, eventId: 'evt-1', requestedAt: '2026-11-25T08:59:00.000Z', request: body as WorkflowState['request'], operation };
+  const carried = await carryDocuments(body as ResourceOperationRequestBody, requestId, testPorts());
+  return { requestId, eventId: 'evt-1', requestedAt: '2026-11-25T08:59:00.000Z', request: carried, operation };
 }
 
 describe('ingest', () => {
@@ -62,19 +74,27 @@ describe('ingest', () => {
     ingest = (event) => ingestRequest(REQUEST_KINDS[event['detail-type']]!, event as IncomingEvent, ports);
   });
 
-  it('starts one execution named by the requestId with the validated request as input', async () => {
+  it('starts one execution named by the requestId with the validated request as input, its desired state stored aside', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: NOW });
     const result = await ingest(envelope('Resource Operation Requested', createBucket), lambdaContext);
     expect(result).toMatchObject({ outcome: 'STARTED', requestId: 'req-create-1' });
     const input = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(input.stateMachineArn).toBe(STATE_MACHINE_ARN);
     expect(input.name).toBe('req-create-1');
+    const document = JSON.stringify(createBucket.desiredState);
+    const digest = createHash('sha256').update(document).digest('hex');
     expect(JSON.parse(input.input!)).toEqual({
       requestId: 'req-create-1',
       eventId: '11111111-2222-3333-4444-555555555555',
       requestedAt: '2026-11-25T08:59:00.000Z',
-      request: { operation: 'CREATE', typeName: 'AWS::S3::Bucket', roleArn: createBucket.roleArn, desiredState: createBucket.desiredState },
+      request: {
+        operation: 'CREATE', typeName: 'AWS::S3::Bucket', roleArn: createBucket.roleArn,
+        desiredStateRef: { key: `document#req-create-1#${digest}`, chunks: 1, sha256: digest },
+      },
     });
+    // The execution's input never holds the desired state; the table holds exactly what Cloud Control will get.
+    expect(input.input).not.toContain('my-bucket');
+    expect(table.get(`document#req-create-1#${digest}#0`)?.body).toEqual({ S: document });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
@@ -139,7 +159,7 @@ describe('start', () => {
     cloudControl.on(Command as never).resolves({
       ProgressEvent: { RequestToken: 'tok-1', OperationStatus: 'IN_PROGRESS', RetryAfter: inSeconds(20) },
     } as never);
-    const state = await start(workflowState(request), lambdaContext);
+    const state = await start(await workflowState(request), lambdaContext);
     const sent = cloudControl.commandCalls(Command as never)[0]!.args[0].input as Record<string, string>;
     expect(sent.ClientToken).toBe(clientToken(request.requestId, 1));
     expect(sent.TypeName).toBe(request.typeName);
@@ -156,20 +176,20 @@ describe('start', () => {
       attempt: 1, polls: 4, startedAt: '2026-11-25T08:00:00.000Z', deadline: '2026-11-25T12:00:00.000Z',
       hooks: [], outcome: 'RESUBMIT', operationStatus: 'FAILED', errorCode: 'Throttling',
     };
-    const state = await start(workflowState(createBucket, previous), lambdaContext);
+    const state = await start(await workflowState(createBucket, previous), lambdaContext);
     expect(cloudControl.commandCalls(CreateResourceCommand)[0]!.args[0].input.ClientToken).toBe(clientToken('req-create-1', 2));
     expect(state).toMatchObject({ attempt: 2, polls: 4, startedAt: previous.startedAt, deadline: previous.deadline, errorCode: undefined });
   });
 
   it('ends the request as FAILED when Cloud Control refuses it for good', async () => {
     cloudControl.on(DeleteResourceCommand).rejects(Object.assign(new Error('Type not found'), { name: 'TypeNotFoundException' }));
-    const state = await start(workflowState(deleteLogGroup), lambdaContext);
+    const state = await start(await workflowState(deleteLogGroup), lambdaContext);
     expect(state).toMatchObject({ outcome: 'FAILED', errorCode: 'TypeNotFoundException', statusMessage: 'Type not found' });
   });
 
   it('rethrows throttling as TransientServiceError for the ASL Retry', async () => {
     cloudControl.on(DeleteResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    await expect(start(workflowState(deleteLogGroup), lambdaContext)).rejects.toMatchObject({ name: 'TransientServiceError' });
+    await expect(start(await workflowState(deleteLogGroup), lambdaContext)).rejects.toMatchObject({ name: 'TransientServiceError' });
   });
 });
 
@@ -234,7 +254,7 @@ describe('emit', () => {
   };
 
   it('emits one completion event without the desired state', async () => {
-    const result = await emit(workflowState(createBucket, finished), lambdaContext);
+    const result = await emit(await workflowState(createBucket, finished), lambdaContext);
     expect(result).toMatchObject({ status: 'SUCCEEDED', eventId: 'event-0' });
     const [event] = publishedDetails();
     expect(event!.detailType).toBe('Resource Operation Completed');
@@ -248,7 +268,7 @@ describe('emit', () => {
   });
 
   it('reports a caught Lambda failure as FAILED with the error name and message', async () => {
-    const state = { ...workflowState(createBucket), failure: { Error: 'AccessDeniedException', Cause: JSON.stringify({ errorType: 'AccessDeniedException', errorMessage: 'not allowed' }) } };
+    const state = { ...(await workflowState(createBucket)), failure: { Error: 'AccessDeniedException', Cause: JSON.stringify({ errorType: 'AccessDeniedException', errorMessage: 'not allowed' }) } };
     await emit(state, lambdaContext);
     expect(publishedDetails()[0]!.detail).toMatchObject({ status: 'FAILED', errorCode: 'AccessDeniedException', statusMessage: 'not allowed', attempts: 0 });
   });
@@ -257,21 +277,21 @@ describe('emit', () => {
     eventBridge.on(PutEventsCommand)
       .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] })
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'second-try' }] });
-    const result = await emit(workflowState(createBucket, finished), lambdaContext);
+    const result = await emit(await workflowState(createBucket, finished), lambdaContext);
     expect(result.eventId).toBe('second-try');
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
   });
 
   it('emits once: a retried emit step gets the first event id back and publishes nothing', async () => {
-    const first = await emit(workflowState(createBucket, finished), lambdaContext);
-    const again = await emit(workflowState(createBucket, finished), lambdaContext);
+    const first = await emit(await workflowState(createBucket, finished), lambdaContext);
+    const again = await emit(await workflowState(createBucket, finished), lambdaContext);
     expect(again.eventId).toBe(first.eventId);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 
   it('raises EventsNotDelivered when EventBridge keeps refusing, so the workflow retries', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
-    await expect(emit(workflowState(createBucket, finished), lambdaContext)).rejects.toMatchObject({ name: 'EventsNotDelivered' });
+    await expect(emit(await workflowState(createBucket, finished), lambdaContext)).rejects.toMatchObject({ name: 'EventsNotDelivered' });
   });
 });
 

@@ -6,6 +6,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MAX_RETRY_DELAY_SECONDS, parseEnvelope, retryDelaySeconds, takeRequests } from '../../shared/workflow/intake';
@@ -15,8 +16,11 @@ import { NOW, envelope, testPorts } from '../support/ports';
 const sfn = mockClient(SFNClient);
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
+const dynamodb = mockClient(DynamoDBClient);
 
 beforeEach(() => {
+  dynamodb.reset();
+  dynamodb.on(PutItemCommand).resolves({}); // the desired states, stored aside
   sfn.reset();
   sqs.reset();
   eventBridge.reset();
