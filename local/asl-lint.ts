@@ -2,7 +2,10 @@
  * Lints every workflow in workflows/: asl-validator (the ASL schema, paths
  * and ARNs) plus Shepherd's own rules — an execution timeout, and on every
  * Task an explicit timeout, a Retry and a Catch, so no fault hangs or ends an
- * execution without its terminal event.
+ * execution without its terminal event; and Retry that outlasts outages:
+ * every transient fault and Lambda service error retried for at least
+ * OUTAGE_WINDOW_SECONDS (expected, full jitter halving each wait), and every
+ * way Lambda reports a function that died or hung retried too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +41,39 @@ export function workflowFiles(root: string): string[] {
     .map((f) => join('workflows', f));
 }
 
+/** Errors a Task must retry for hours: transient faults classified by the handlers, and the Lambda service's own. */
+export const OUTAGE_ERRORS = [
+  'TransientServiceError',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+];
+/** How Lambda reports a function that timed out, crashed or ran out of memory (Step Functions best practices; Sandbox.Timedout on current runtimes). */
+export const FUNCTION_DIED_ERRORS = ['Sandbox.Timedout', 'Runtime.ExitError', 'Lambda.Unknown', 'States.Timeout'];
+/** Outages a workflow waits out rather than failing the request: two hours and then some. */
+export const OUTAGE_WINDOW_SECONDS = 3 * 3600;
+
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  BackoffRate?: number;
+  MaxAttempts?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+
+/** The expected total wait of a retrier's retries (ASL defaults: 1 s, ×2, 3 attempts); full jitter waits half on average. */
+export function expectedRetryWindowSeconds(retrier: Retrier): number {
+  const interval = retrier.IntervalSeconds ?? 1;
+  const rate = retrier.BackoffRate ?? 2;
+  const cap = retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY;
+  let total = 0;
+  for (let attempt = 0; attempt < (retrier.MaxAttempts ?? 3); attempt++) total += Math.min(cap, interval * rate ** attempt);
+  return retrier.JitterStrategy === 'FULL' ? total / 2 : total;
+}
+
 export function lintWorkflow(definition: AslDefinition): string[] {
   const errors: string[] = [];
   const resolved = withPlaceholderArns(definition) as AslDefinition;
@@ -48,6 +84,17 @@ export function lintWorkflow(definition: AslDefinition): string[] {
     if (state.Type !== 'Task') return;
     if (typeof state.TimeoutSeconds !== 'number') errors.push(`Task "${name}" has no TimeoutSeconds`);
     if (!Array.isArray(state.Retry) || state.Retry.length === 0) errors.push(`Task "${name}" has no Retry`);
+    const retriers = (Array.isArray(state.Retry) ? state.Retry : []) as Retrier[];
+    // The first retrier naming an error is the one Step Functions uses for it.
+    const retrierOf = (error: string) => retriers.find((r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'));
+    for (const error of OUTAGE_ERRORS) {
+      const retrier = retrierOf(error);
+      if (!retrier) errors.push(`Task "${name}" does not retry ${error}`);
+      else if (expectedRetryWindowSeconds(retrier) < OUTAGE_WINDOW_SECONDS) {
+        errors.push(`Task "${name}" retries ${error} for about ${Math.round(expectedRetryWindowSeconds(retrier))} s, less than an outage of ${OUTAGE_WINDOW_SECONDS} s`);
+      }
+    }
+    for (const error of FUNCTION_DIED_ERRORS) if (!retrierOf(error)) errors.push(`Task "${name}" does not retry ${error}`);
     if (!Array.isArray(state.Catch) || !(state.Catch as Array<{ ErrorEquals: string[] }>).some((c) => c.ErrorEquals.includes('States.ALL'))) {
       errors.push(`Task "${name}" has no Catch for States.ALL`);
     }

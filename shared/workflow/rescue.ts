@@ -17,7 +17,7 @@ import { shareCompletionDetail } from '../portfolio-share/completion';
 import { accessChangedDetail } from '../organizations-access/completion';
 import { propertiesUpdatedDetail } from '../provisioned-product/completion';
 import { accountUpdatedDetail } from '../program-management-account/update';
-import { asTransient } from '../runtime/errors';
+import { TransientServiceError, asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import type { WorkflowInput } from './ingest';
 import { workflowOf, type WorkflowName } from './names';
@@ -100,6 +100,9 @@ export async function rescueTerminalEvent(executionArn: string, ports: Ports): P
  * success since `lookbackSeconds` ago, each rescued unless its terminal
  * event went out. Step Functions' status-change events are best-effort;
  * this is what makes "exactly one terminal event" hold when one is lost.
+ * One execution (or one state machine's listing) that cannot be checked
+ * now does not stop the others; the run then fails, so its schedule counts
+ * it failed, and the next run — fifteen minutes on — tries again.
  */
 export async function sweepClosedExecutions(
   stateMachineArns: string[],
@@ -109,14 +112,19 @@ export async function sweepClosedExecutions(
   const since = ports.clock.now().getTime() - lookbackSeconds * 1000;
   let checked = 0;
   let rescued = 0;
+  const failures: string[] = [];
   for (const stateMachineArn of stateMachineArns) {
     for (const statusFilter of CLOSED_WITHOUT_SUCCESS) {
       let nextToken: string | undefined;
       let recent = true;
       while (recent) {
-        const page = await ports.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 100, nextToken })).catch((e: unknown) => {
-          throw asTransient(e);
-        });
+        let page;
+        try {
+          page = await ports.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 100, nextToken }));
+        } catch (error) {
+          failures.push(`listing ${statusFilter} executions: ${(error as Error).name}`);
+          break;
+        }
         for (const execution of page.executions ?? []) {
           // Newest first: once executions started before the window, the rest are older still.
           if ((execution.startDate?.getTime() ?? 0) < since) {
@@ -124,13 +132,20 @@ export async function sweepClosedExecutions(
             break;
           }
           checked++;
-          if ((await rescueTerminalEvent(execution.executionArn!, ports)) === 'RESCUED') rescued++;
+          try {
+            if ((await rescueTerminalEvent(execution.executionArn!, ports)) === 'RESCUED') rescued++;
+          } catch (error) {
+            failures.push(`${execution.name}: ${(error as Error).name}`);
+          }
         }
         nextToken = page.nextToken;
         if (!nextToken) break;
       }
     }
   }
-  ports.logger.info('Sweep finished', { checked, rescued });
+  ports.logger.info('Sweep finished', { checked, rescued, failed: failures.length });
+  if (failures.length > 0) {
+    throw new TransientServiceError(`${failures.length} of the sweep's checks failed and will be tried again: ${failures.slice(0, 5).join('; ')}`);
+  }
   return { checked, rescued };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { lintWorkflow, lintWorkflows, workflowFiles } from '../../local/asl-lint';
-import { loadServiceModel, type AslDefinition } from '../../local/serverless-config';
+import { FUNCTION_DIED_ERRORS, OUTAGE_ERRORS, OUTAGE_WINDOW_SECONDS, expectedRetryWindowSeconds, lintWorkflow, lintWorkflows, workflowFiles } from '../../local/asl-lint';
+import { loadServiceModel, visitStates, type AslDefinition } from '../../local/serverless-config';
 
 const root = join(__dirname, '..', '..');
 
@@ -12,6 +12,28 @@ describe('workflows/', () => {
   it('every workflow file is deployed by serverless.yml', () => {
     const deployed = Object.values(loadServiceModel(root).stateMachines).length;
     expect(deployed).toBe(workflowFiles(root).length);
+  });
+
+  it('every Task waits longer than its function may run, so Lambda reports a timeout (Sandbox.Timedout) before Step Functions does', () => {
+    const problems: string[] = [];
+    const { stateMachines, functions } = loadServiceModel(root);
+    for (const machine of Object.values(stateMachines)) {
+      visitStates(machine.definition, (name, state) => {
+        if (state.Type !== 'Task') return;
+        const fn = functions[machine.taskFunctions[name]!]!;
+        if (!(Number(state.TimeoutSeconds) > fn.timeoutSeconds)) problems.push(`${machine.name} "${name}": Task ${String(state.TimeoutSeconds)} s, function ${fn.timeoutSeconds} s`);
+      });
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the linter catches retries that give up within an outage, or miss how Lambda reports a dead function', () => {
+    const task = (Retry: unknown[]) => ({ StartAt: 'Do', TimeoutSeconds: 60, States: { Do: { Type: 'Task', Resource: { 'Fn::GetAtt': ['F', 'Arn'] }, TimeoutSeconds: 5, Retry, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'End' }], End: true }, End: { Type: 'Succeed' } } }) as unknown as AslDefinition;
+    const short = lintWorkflow(task([{ ErrorEquals: [...OUTAGE_ERRORS, ...FUNCTION_DIED_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 10, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }]));
+    expect(short).toContain(`Task "Do" retries TransientServiceError for about ${Math.round(expectedRetryWindowSeconds({ ErrorEquals: [], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 10, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }))} s, less than an outage of ${OUTAGE_WINDOW_SECONDS} s`);
+    const blind = lintWorkflow(task([{ ErrorEquals: OUTAGE_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 100, MaxDelaySeconds: 300, JitterStrategy: 'FULL' }]));
+    expect(blind).toEqual(expect.arrayContaining(FUNCTION_DIED_ERRORS.map((e) => `Task "Do" does not retry ${e}`)));
+    expect(expectedRetryWindowSeconds({ ErrorEquals: [], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 100, MaxDelaySeconds: 300, JitterStrategy: 'FULL' })).toBeGreaterThan(OUTAGE_WINDOW_SECONDS);
   });
 
   it('the linter catches a Task without Retry or Catch, and invalid ASL', () => {
