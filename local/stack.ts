@@ -380,6 +380,7 @@ export class LocalStack {
       logger: this.newLogger(),
       // The function's module picks its ledger (defineHandler options), as in production.
       ledger: noLedger,
+      invocation: { remainingMs: () => fn.timeoutSeconds * 1000 },
     };
   }
 

@@ -62,6 +62,13 @@ export interface PublishResult {
 export interface PartialPublishResult extends PublishResult {
   /** Events EventBridge kept refusing after every retry: their positions and the last reason. */
   undelivered: Array<{ index: number; reason: string }>;
+  /**
+   * Events not sent at all: a call failed (a 5xx after the SDK's retries, a
+   * DynamoDB outage at the ledger) after earlier calls went out. Returned, not
+   * thrown, so what did go out is carried on in the caller's state; only with
+   * `recordedAs`, whose ledger is what makes stopping half-way safe.
+   */
+  unattempted: number[];
 }
 
 /**
@@ -109,6 +116,7 @@ export async function publishEachEvent(events: OutgoingEvent[], ports: Ports, re
   const undelivered: PartialPublishResult['undelivered'] = [];
   let putEventsCalls = 0;
   let offset = 0;
+  let sentSome = false;
   for (const batch of batchEntries(entries)) {
     let pending: PendingEntry[] = batch.map((entry, i) => ({ entry, index: offset + i }));
     offset += batch.length;
@@ -134,7 +142,17 @@ export async function publishEachEvent(events: OutgoingEvent[], ports: Ports, re
             : { error: `${result?.ErrorCode ?? 'NoResult'} ${result?.ErrorMessage ?? ''}`.trim() };
         });
       };
-      const outcome = recordedAs ? (await ports.ledger.once(`${recordedAs}#${callKey(entries)}#${attempt}`, call)).value : await call();
+      let outcome: CallOutcome;
+      try {
+        outcome = recordedAs ? (await ports.ledger.once(`${recordedAs}#${callKey(entries)}#${attempt}`, call)).value : await call();
+      } catch (error) {
+        // Nothing went out: let the caller's retry back off. Some went out: report it, and what was not sent.
+        if (!recordedAs || !sentSome) throw error;
+        ports.logger.warn('A PutEvents call failed half-way: returning what went out', { error: (error as Error).name });
+        const unattempted = [...pending.map((p) => p.index), ...Array.from({ length: eventIds.length - offset }, (_, i) => offset + i)];
+        return { eventIds, putEventsCalls, undelivered, unattempted: [...new Set(unattempted)] };
+      }
+      sentSome = true;
       const stillFailing: PendingEntry[] = [];
       pending.forEach((p, i) => {
         const result = outcome[i];
@@ -151,7 +169,7 @@ export async function publishEachEvent(events: OutgoingEvent[], ports: Ports, re
       pending = stillFailing;
     }
   }
-  return { eventIds, putEventsCalls, undelivered };
+  return { eventIds, putEventsCalls, undelivered, unattempted: [] };
 }
 
 /** A call's identity: its entries (their detail-types and details), whatever the order they were built in. */

@@ -65,15 +65,17 @@ export async function announceFailedAccounts({ requestId, request, share, announ
   // Each PutEvents call of the page goes out once (the ledger, per call): a retried invocation with the same
   // cursor replays what already went out and sends only the rest, so no account is announced twice.
   const pageKey = `announced#${requestId}#${sha256(stableStringify(cursor))}`;
-  const { undelivered, putEventsCalls } = await publishEachEvent(events, ports, pageKey);
+  const { undelivered, unattempted, putEventsCalls } = await publishEachEvent(events, ports, pageKey);
   const refused = undelivered.map((u) => page[u.index]!.accountId);
+  // Accounts not sent at all (a call failed half-way) are resent next, without counting as refused.
+  const notSent = unattempted.map((i) => page[i]!.accountId);
   const next: Announcement = {
     ...cursor,
     offset: cursor.offset + fresh.length,
     total: failed.length,
-    announced: cursor.announced + page.length - refused.length,
+    announced: cursor.announced + page.length - refused.length - notSent.length,
     putEventsCalls: cursor.putEventsCalls + putEventsCalls,
-    pending: refused,
+    pending: [...refused, ...notSent],
     refusedRounds: refused.length > 0 ? cursor.refusedRounds + 1 : 0,
   };
   if (next.refusedRounds >= MAX_REFUSED_ROUNDS) {
@@ -82,7 +84,7 @@ export async function announceFailedAccounts({ requestId, request, share, announ
       parkUndeliveredEvents(undelivered.map((u) => events[u.index]!), `EventBridge refused these events ${MAX_REFUSED_ROUNDS} times: ${reasons}`, ports),
     );
     next.notDelivered += refused.length;
-    next.pending = [];
+    next.pending = notSent;
     next.refusedRounds = 0;
   }
   next.done = next.offset >= next.total && next.pending.length === 0;

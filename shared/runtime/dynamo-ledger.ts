@@ -26,6 +26,16 @@ export const LEASE_SECONDS = 120;
 export const RETENTION_SECONDS = 120 * 24 * 3600;
 /** Tries per ledger write, each with the SDK's own retries inside. */
 const WRITE_ATTEMPTS = 5;
+/**
+ * The write that records a side effect DONE keeps trying while the
+ * invocation has time, less this margin to return in: until it lands, a
+ * retry after the lease could repeat the side effect. Under a storm that
+ * throttles 80 % of calls, five tries failed about one such write in thirty;
+ * a tries a second for the rest of a 30 s invocation fail one in millions.
+ */
+const RETURN_MARGIN_MS = 3_000;
+/** And at most this long, whatever the function's timeout. */
+const MAX_DONE_WRITE_MS = 60_000;
 
 export class DynamoLedger implements Ledger {
   constructor(
@@ -33,20 +43,24 @@ export class DynamoLedger implements Ledger {
     private readonly table: string,
     private readonly clock: Clock,
     private readonly sleep: (ms: number) => Promise<void> = async () => undefined,
+    /** The invocation's remaining time: how long a DONE write may keep trying. */
+    private readonly remainingMs: () => number = () => 10_000,
   ) {}
 
   /**
    * A ledger write, tried harder than an ordinary call: a claim left behind
    * or a DONE not recorded costs a lease of waiting or a repeated side effect.
    */
-  private async write(command: PutItemCommand | DeleteItemCommand): Promise<void> {
+  private async write(command: PutItemCommand | DeleteItemCommand, budgetMs?: number): Promise<void> {
+    const giveUpAt = this.clock.now().getTime() + (budgetMs ?? 0);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(command as PutItemCommand);
         return;
       } catch (error) {
-        if (!isTransient(error) || attempt >= WRITE_ATTEMPTS) throw error;
-        await this.sleep(50 * 2 ** attempt);
+        const outOfTries = budgetMs === undefined ? attempt >= WRITE_ATTEMPTS : this.clock.now().getTime() >= giveUpAt;
+        if (!isTransient(error) || outOfTries) throw error;
+        await this.sleep(Math.min(1000, 50 * 2 ** attempt));
       }
     }
   }
@@ -90,14 +104,19 @@ export class DynamoLedger implements Ledger {
       throw error;
     }
     try {
-      await this.write(this.put(key, { state: { S: 'DONE' }, result: { S: JSON.stringify(value ?? null) } }, now));
+      const budget = Math.min(MAX_DONE_WRITE_MS, this.remainingMs() - RETURN_MARGIN_MS);
+      await this.write(this.put(key, { state: { S: 'DONE' }, result: { S: JSON.stringify(value ?? null) } }, now), Math.max(0, budget));
     } catch (error) {
-      // The side effect happened; failing now would redo it on retry. The lease expires and a
-      // later caller may redo it then: the one window where "once" becomes "at least once".
-      throw asTransient(error);
+      // The side effect happened: failing now would make the caller retry it. Report it done and
+      // let the caller carry the result on (in the workflow's state); only a later caller that finds
+      // the claim's lease run out could repeat it — the one window where "once" becomes "at least once".
+      this.onUnrecorded(key, error);
     }
     return { value, firstTime: true };
   }
+
+  /** Called when a DONE could not be recorded (logged by the factory below). */
+  onUnrecorded: (key: string, error: unknown) => void = () => undefined;
 
   /** A ledger item: the key, its fields, and when DynamoDB may forget it. */
   private put(key: string, fields: Record<string, AttributeValue>, now: number, condition: Partial<PutItemCommandInput> = {}): PutItemCommand {
@@ -122,5 +141,8 @@ export class DynamoLedger implements Ledger {
 /** For `defineHandler(fn, { ledger: dynamoLedger })`: functions that need the ledger say so, and only they bundle it. */
 export function dynamoLedger(ports: Ports): Ledger {
   if (!ports.config.ledgerTable) throw new Error('LEDGER_TABLE is not configured for this function');
-  return new DynamoLedger(ports.dynamodb, ports.config.ledgerTable, ports.clock, ports.sleep);
+  const ledger = new DynamoLedger(ports.dynamodb, ports.config.ledgerTable, ports.clock, ports.sleep, () => ports.invocation.remainingMs());
+  ledger.onUnrecorded = (key, error) =>
+    ports.logger.error('Done, but not recorded in the ledger: a retry after the lease could repeat it', { key, error: (error as Error).name });
+  return ledger;
 }

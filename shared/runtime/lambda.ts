@@ -47,7 +47,8 @@ export function defineHandler<E, R>(fn: DomainHandler<E, R>, options: HandlerOpt
   const build = (given: Ports): LambdaHandler<E, R> => {
     // Ports that already carry a ledger (unit tests' in-memory one) keep it.
     const ports = given.ledger === noLedger && options.ledger ? { ...given, ledger: options.ledger(given) } : given;
-    return middy(async (event: E) => {
+    return middy(async (event: E, context: Context) => {
+      ports.invocation.remainingMs = () => context.getRemainingTimeInMillis();
       const requestId = requestIdOf(event);
       if (requestId) ports.logger.appendKeys({ requestId });
       try {

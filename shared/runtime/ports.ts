@@ -32,6 +32,8 @@ export interface Ports {
   sleep: (ms: number) => Promise<void>;
   config: Config;
   logger: Logger;
+  /** The invocation running now (one at a time per container): set by defineHandler from the Lambda context. */
+  invocation: { remainingMs: () => number };
 }
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -68,5 +70,6 @@ export function productionPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     sleep: realSleep,
     config: configFromEnv(env),
     logger: new Logger({ serviceName: 'shepherd' }),
+    invocation: { remainingMs: () => 30_000 },
   };
 }

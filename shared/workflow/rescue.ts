@@ -30,31 +30,54 @@ interface TerminalContract {
   abortedStatus: string;
   /** Whether the contract has TIMED_OUT. */
   hasTimedOut: boolean;
+  /**
+   * States entered once the operation's outcome is known: an execution that
+   * ends in one of them (a PutEvents outage outlasting the emit step's
+   * retries, say) did its work, and the rescue sends the terminal event the
+   * workflow meant to send. The value is where a failure there belongs in
+   * the state: undefined for the emit step (the outcome stands as it is), or
+   * the field the workflow's own Catch writes (the fan-out's announceFailure,
+   * which the completion counts as events not delivered).
+   */
+  outcomeKnownIn: Record<string, string | undefined>;
 }
 
-const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
-  'resource-operation': { detailType: contracts.resourceOperationCompleted.detailType, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true },
-  'portfolio-share': { detailType: contracts.portfolioShareCompleted.detailType, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true },
-  'organizations-access': { detailType: contracts.organizationsAccessChanged.detailType, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true },
-  'provisioned-product-properties': {
-    detailType: contracts.provisionedProductPropertiesUpdated.detailType,
-    detail: propertiesUpdatedDetail,
-    abortedStatus: 'FAILED',
-    hasTimedOut: true,
+/** Each workflow's terminal event, and where its outcome is known (exported for the test that checks the state names). */
+export const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
+  'resource-operation': {
+    detailType: contracts.resourceOperationCompleted.detailType, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
+    outcomeKnownIn: { 'Emit Completion Event': undefined },
   },
-  'program-management-account': { detailType: contracts.programManagementAccountUpdated.detailType, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false },
+  'portfolio-share': {
+    detailType: contracts.portfolioShareCompleted.detailType, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+    outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Emit Share Completion Event': undefined },
+  },
+  'organizations-access': {
+    detailType: contracts.organizationsAccessChanged.detailType, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+    outcomeKnownIn: { 'Emit Access Changed Event': undefined },
+  },
+  'provisioned-product-properties': {
+    detailType: contracts.provisionedProductPropertiesUpdated.detailType, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+    outcomeKnownIn: { 'Emit Properties Updated Event': undefined },
+  },
+  'program-management-account': {
+    detailType: contracts.programManagementAccountUpdated.detailType, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false,
+    outcomeKnownIn: { 'Emit Account Updated Event': undefined },
+  },
 };
 
 const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
-/** The latest whole state the execution recorded (a state's input or output), for polls, tokens and progress. */
-async function lastRecordedState(executionArn: string, ports: Ports): Promise<Record<string, unknown> | undefined> {
+/** The latest whole state the execution recorded (a state's input or output), and the state it was last in. */
+async function lastRecordedState(executionArn: string, ports: Ports): Promise<{ state: Record<string, unknown>; stateName?: string; entered: boolean } | undefined> {
   let nextToken: string | undefined;
   for (let page = 0; page < 5; page++) {
     const history = await ports.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken }));
     for (const event of history.events ?? []) {
-      const recorded = event.stateExitedEventDetails?.output ?? event.stateEnteredEventDetails?.input;
-      if (recorded) return JSON.parse(recorded) as Record<string, unknown>;
+      const exited = event.stateExitedEventDetails;
+      const entered = event.stateEnteredEventDetails;
+      if (exited?.output) return { state: JSON.parse(exited.output) as Record<string, unknown>, stateName: exited.name, entered: false };
+      if (entered?.input) return { state: JSON.parse(entered.input) as Record<string, unknown>, stateName: entered.name, entered: true };
     }
     nextToken = history.nextToken;
     if (!nextToken) break;
@@ -74,19 +97,25 @@ export async function rescueTerminalEvent(executionArn: string, ports: Ports): P
     const input = JSON.parse(execution.input ?? '{}') as WorkflowInput<unknown>;
     if ((await ports.ledger.lookup(terminalKey(workflow, input.requestId))).done) return 'ALREADY_EMITTED';
 
-    const recorded = (await lastRecordedState(executionArn, ports)) ?? {};
-    const state: Record<string, unknown> = { ...recorded, requestId: input.requestId, eventId: input.eventId, requestedAt: input.requestedAt, request: input.request };
-    // Only the event failed to go out: send what the workflow meant to send. Otherwise the execution's own error is the failure.
-    if (execution.error !== 'CompletionEventNotDelivered') {
-      state.failure = {
-        Error: execution.error ?? (execution.status === 'TIMED_OUT' ? 'States.Timeout' : 'ExecutionAborted'),
-        Cause: execution.cause ?? `the execution ended ${execution.status} before sending its terminal event`,
-      };
-    }
+    const recorded = await lastRecordedState(executionArn, ports);
+    // Every emit step writes its result at $.completion: an execution that got past it sent its event,
+    // whether or not the ledger could record it (a DynamoDB outage at that moment).
+    if (typeof (recorded?.state.completion as { eventId?: unknown } | undefined)?.eventId === 'string') return 'ALREADY_EMITTED';
+    const state: Record<string, unknown> = { ...recorded?.state, requestId: input.requestId, eventId: input.eventId, requestedAt: input.requestedAt, request: input.request };
     const contract = WORKFLOWS[workflow];
+    const failure = {
+      Error: execution.error ?? (execution.status === 'TIMED_OUT' ? 'States.Timeout' : 'ExecutionAborted'),
+      Cause: execution.cause ?? `the execution ended ${execution.status} before sending its terminal event`,
+    };
+    // Ended where the outcome was already known (announcing, emitting): send what the workflow meant to send.
+    // Otherwise the execution's own error is the failure.
+    const endedIn = recorded?.entered ? recorded.stateName : undefined;
+    const outcomeKnown = execution.error === 'CompletionEventNotDelivered' || (endedIn !== undefined && endedIn in contract.outcomeKnownIn);
+    if (!outcomeKnown) state.failure = failure;
+    else if (endedIn !== undefined && contract.outcomeKnownIn[endedIn]) state[contract.outcomeKnownIn[endedIn]!] = failure;
     const detail = contract.detail(state as never, ports.clock.now());
-    if (execution.status === 'TIMED_OUT' && contract.hasTimedOut) detail.status = 'TIMED_OUT';
-    if (execution.status === 'ABORTED') detail.status = contract.abortedStatus;
+    if (!outcomeKnown && execution.status === 'TIMED_OUT' && contract.hasTimedOut) detail.status = 'TIMED_OUT';
+    if (!outcomeKnown && execution.status === 'ABORTED') detail.status = contract.abortedStatus;
     const { firstTime } = await emitTerminalEvent({ workflow, requestId: input.requestId, detailType: contract.detailType, detail }, ports);
     ports.logger.warn('Terminal event rescued', { executionArn, status: execution.status, error: execution.error, emitted: firstTime });
     return firstTime ? 'RESCUED' : 'ALREADY_EMITTED';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { FUNCTION_DIED_ERRORS, OUTAGE_ERRORS, OUTAGE_WINDOW_SECONDS, expectedRetryWindowSeconds, lintWorkflow, lintWorkflows, workflowFiles } from '../../local/asl-lint';
 import { loadServiceModel, visitStates, type AslDefinition } from '../../local/serverless-config';
+import { WORKFLOWS as RESCUED_WORKFLOWS } from '../../shared/workflow/rescue';
 
 const root = join(__dirname, '..', '..');
 
@@ -45,5 +46,25 @@ describe('workflows/', () => {
     const errors = lintWorkflow(broken);
     expect(errors).toEqual(expect.arrayContaining(['Task "Do" has no Retry', 'Task "Do" has no Catch for States.ALL']));
     expect(errors.some((e) => e.includes('Nowhere'))).toBe(true);
+  });
+});
+
+describe('the rescue knows the workflows', () => {
+  it('names only states that exist where it says the outcome is known', () => {
+    const { stateMachines } = loadServiceModel(root);
+    for (const [workflow, contract] of Object.entries(RESCUED_WORKFLOWS)) {
+      const machine = Object.values(stateMachines).find((m) => m.name.endsWith(`-${workflow}`))!;
+      for (const stateName of Object.keys(contract.outcomeKnownIn)) expect({ workflow, stateName, exists: stateName in machine.definition.States }).toEqual({ workflow, stateName, exists: true });
+    }
+  });
+});
+
+describe('where the rescue looks for a sent terminal event', () => {
+  it('every emit step writes its result at $.completion', () => {
+    for (const machine of Object.values(loadServiceModel(root).stateMachines)) {
+      const emits = Object.entries(machine.definition.States).filter(([, state]) => state.Type === 'Task' && machine.taskFunctions[Object.keys(machine.definition.States).find((n) => machine.definition.States[n] === state)!]!.startsWith('emit'));
+      expect(emits.map(([name, state]) => [machine.name, name, state.ResultPath])).toEqual(emits.map(([name]) => [machine.name, name, '$.completion']));
+      expect(emits).toHaveLength(1);
+    }
   });
 });
