@@ -55,8 +55,8 @@ export interface CallContext {
   subjectToFaults: boolean;
   /** False once the calling Lambda instance was killed: its calls never answer. */
   alive?: () => boolean;
-  /** Waits out the SDK's request timeout on virtual time (idle meanwhile), then the call fails with TimeoutError. */
-  waitForRequestTimeout?: () => Promise<void>;
+  /** Waits out the client's request timeout on virtual time (idle meanwhile), then the call fails with TimeoutError. */
+  waitForRequestTimeout?: (ms: number) => Promise<void>;
   /** Ends the calling instance's activity forever (a call from a dead instance). */
   freeze?: () => void;
 }
@@ -71,7 +71,10 @@ export interface ApiCall {
   input: Record<string, unknown>;
   /** Virtual time of the call. */
   at: Date;
+  /** What the caller got instead of an answer: an exception's name, or NoAnswer (a hang). */
   error?: string;
+  /** Whether the service acted on it (false for calls refused, faulted before acting, or hung before acting). */
+  applied: boolean;
 }
 
 /** Converts Date values to the epoch seconds AWS JSON protocols use for timestamps. */
@@ -158,7 +161,7 @@ export class AwsServer {
       return answer(e.status, { ...e.members, __type: e.type, message: e.message }, e.type);
     };
     let input: Record<string, unknown> = {};
-    const call: ApiCall = { service: prefix, operation: operationName ?? '', input, at: this.clock.now() };
+    const call: ApiCall = { service: prefix, operation: operationName ?? '', input, at: this.clock.now(), applied: false };
     try {
       input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       call.input = input;
@@ -171,11 +174,16 @@ export class AwsServer {
     const fault = context.subjectToFaults
       ? this.faults.strike((f) => f.operation === call.operation || f.operation === '*', call.operation)
       : undefined;
-    const refusal = (f: ApiFault) => (f.hang ? ({ hang: true } as const) : failure(new AwsError(f.error, `Injected ${f.error}`, f.status), call));
+    const refusal = (f: ApiFault) => {
+      if (!f.hang) return failure(new AwsError(f.error, `Injected ${f.error}`, f.status), call);
+      call.error = 'NoAnswer';
+      return { hang: true } as const;
+    };
     if (fault && fault.when !== 'after') return refusal(fault);
     let result: Answer;
     try {
       result = answer(200, await operation(input, { accessKeyId: signingKey(headers.authorization) }));
+      call.applied = true;
     } catch (error) {
       result = failure(error, call);
     }
@@ -189,7 +197,7 @@ export class AwsServer {
    * build, sign and parse every call; only the loopback TCP round trip is
    * skipped (it was a quarter of the local stack's CPU time).
    */
-  inProcessHandler(context: CallContext = HARNESS) {
+  inProcessHandler(context: CallContext = HARNESS, requestTimeoutMs = SDK_REQUEST_TIMEOUT_MS) {
     return {
       handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
         if (context.alive && !context.alive()) return frozen(context);
@@ -199,10 +207,10 @@ export class AwsServer {
         const body = typeof bytes === 'string' ? bytes : bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
         const answer = await this.clock.track(() => this.dispatch(headers, body, context));
         if ('hang' in answer) {
-          await context.waitForRequestTimeout?.();
+          await context.waitForRequestTimeout?.(requestTimeoutMs);
           if (context.alive && !context.alive()) return frozen(context);
           // What the SDK's Node HTTP handler raises when requestTimeout passes without an answer.
-          throw Object.assign(new Error(`Connection timed out after ${SDK_REQUEST_TIMEOUT_MS} ms`), { name: 'TimeoutError' });
+          throw Object.assign(new Error(`Connection timed out after ${requestTimeoutMs} ms`), { name: 'TimeoutError' });
         }
         return { response: { statusCode: answer.statusCode, headers: answer.headers, body: Buffer.from(answer.body) } };
       },

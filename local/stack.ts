@@ -35,7 +35,7 @@ import { SHEPHERD_SOURCE } from '../shared/contracts/events';
 import { configFromEnv } from '../shared/runtime/config';
 import type { LambdaHandler } from '../shared/runtime/lambda';
 import { noLedger } from '../shared/runtime/ledger';
-import { SDK_REQUEST_TIMEOUT_MS, type Ports } from '../shared/runtime/ports';
+import { DYNAMODB_REQUEST_TIMEOUT_MS, type Ports } from '../shared/runtime/ports';
 import { AwsServer, type CallContext } from './aws-server';
 import { VirtualClock, type Activity } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
@@ -152,7 +152,7 @@ class LambdaInstance {
   readonly calls: CallContext = {
     subjectToFaults: true,
     alive: () => !this.dead,
-    waitForRequestTimeout: () => this.sleep(SDK_REQUEST_TIMEOUT_MS),
+    waitForRequestTimeout: (ms: number) => this.sleep(ms),
   };
 
   kill(): void {
@@ -370,7 +370,7 @@ export class LocalStack {
       serviceCatalog: new ServiceCatalogClient(clientConfig),
       partnerCentral: new PartnerCentralChannelClient(clientConfig),
       sfn: new SFNClient(clientConfig),
-      dynamodb: new DynamoDBClient(clientConfig),
+      dynamodb: new DynamoDBClient({ ...clientConfig, requestHandler: this.server.inProcessHandler(instance.calls, DYNAMODB_REQUEST_TIMEOUT_MS) }),
       sqs: new SQSClient(clientConfig),
       clock: this.clock,
       random: this.random,

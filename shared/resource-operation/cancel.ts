@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CancelResourceRequestCommand } from '@aws-sdk/client-cloudcontrol';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { contracts } from '../contracts/events';
@@ -73,6 +74,11 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     return { outcome: 'REJECTED', requestId: claimedRequestId(event), reason: 'invalid detail' };
   }
   const { requestId } = validation.value;
+  // A cancel that applied stays applied: the same event delivered again (a crashed batch, EventBridge's
+  // at-least-once) must not be answered "already finished" about the very operation it cancelled.
+  const applied = await ports.ledger.lookup<CancelResult | { outcome: 'REFUSED' }>(cancelKey(event.id));
+  if (applied.done && applied.value.outcome === 'REFUSED') return reject(`request "${requestId}" can no longer be cancelled`);
+  if (applied.done) return applied.value as CancelResult;
   const executionArn = executionArnFor(stateMachineArnFor('resource-operation', ports.config.stateMachineArns), requestId);
 
   let status: string | undefined;
@@ -93,15 +99,24 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     if (waitedMs < NOT_STARTED_PATIENCE_MS) throw new RetryLater(`request "${requestId}" has not reached Cloud Control yet`);
     return reject(`request "${requestId}" has not reached Cloud Control yet; send the cancel again shortly`, 'requestId', 'not_started');
   }
-  try {
-    await ports.cloudControl.send(new CancelResourceRequestCommand({ RequestToken: requestToken }));
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'ConcurrentModificationException' || name === 'RequestTokenNotFoundException') {
-      return reject(`request "${requestId}" can no longer be cancelled: ${(error as Error).message}`);
+  let refused: Error | undefined;
+  const { value } = await ports.ledger.once<CancelResult | { outcome: 'REFUSED' }>(cancelKey(event.id), async () => {
+    try {
+      await ports.cloudControl.send(new CancelResourceRequestCommand({ RequestToken: requestToken }));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'ConcurrentModificationException' && name !== 'RequestTokenNotFoundException') throw asTransient(error);
+      refused = error as Error;
+      return { outcome: 'REFUSED' };
     }
-    throw asTransient(error);
-  }
+    return { outcome: 'CANCEL_REQUESTED', requestId, requestToken };
+  });
+  if (value.outcome === 'REFUSED') return reject(`request "${requestId}" can no longer be cancelled${refused ? `: ${refused.message}` : ''}`);
   ports.logger.info('Cancel requested', { requestToken });
-  return { outcome: 'CANCEL_REQUESTED', requestId, requestToken };
+  return value;
+}
+
+/** The ledger key of a cancel event's one application. */
+function cancelKey(eventId: string): string {
+  return `cancel#${createHash('sha256').update(eventId).digest('hex')}`;
 }

@@ -17,6 +17,7 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { TransientServiceError, asTransient, isTransient } from './errors';
 import type { Clock } from './clock';
+import { DYNAMODB_REQUEST_TIMEOUT_MS } from './ports';
 import type { Ledger } from './ledger';
 import type { Ports } from './ports';
 
@@ -34,6 +35,8 @@ const WRITE_ATTEMPTS = 5;
  * a tries a second for the rest of a 30 s invocation fail one in millions.
  */
 const RETURN_MARGIN_MS = 3_000;
+/** The longest one try can take: three SDK attempts that each time out, with its backoff between. */
+const WORST_TRY_MS = 3 * DYNAMODB_REQUEST_TIMEOUT_MS + 1_500;
 /** And at most this long, whatever the function's timeout. */
 const MAX_DONE_WRITE_MS = 60_000;
 
@@ -104,7 +107,8 @@ export class DynamoLedger implements Ledger {
       throw error;
     }
     try {
-      const budget = Math.min(MAX_DONE_WRITE_MS, this.remainingMs() - RETURN_MARGIN_MS);
+      // No try is started that could still be running when the invocation must return.
+      const budget = Math.min(MAX_DONE_WRITE_MS, this.remainingMs() - RETURN_MARGIN_MS - WORST_TRY_MS);
       await this.write(this.put(key, { state: { S: 'DONE' }, result: { S: JSON.stringify(value ?? null) } }, now), Math.max(0, budget));
     } catch (error) {
       // The side effect happened: failing now would make the caller retry it. Report it done and

@@ -46,6 +46,13 @@ export const realSleep = (ms: number): Promise<void> => new Promise((resolve) =>
  */
 export const SDK_REQUEST_TIMEOUT_MS = 10_000;
 export const SDK_CONNECTION_TIMEOUT_MS = 3_000;
+/**
+ * DynamoDB answers in milliseconds; a call to the ledger that has not
+ * answered in 2 s will not, and waiting 10 s for it (three times, with the
+ * SDK's retries) could outlast the invocation in the middle of recording a
+ * side effect.
+ */
+export const DYNAMODB_REQUEST_TIMEOUT_MS = 2_000;
 
 /** Client settings every production client shares: the SDK's standard retries, and request timeouts. */
 const clientDefaults = {
@@ -62,7 +69,7 @@ export function productionPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     // Partner Central Channel is served from us-east-1 only.
     partnerCentral: new PartnerCentralChannelClient({ ...clientDefaults, region: 'us-east-1' }),
     sfn: new SFNClient(clientDefaults),
-    dynamodb: new DynamoDBClient(clientDefaults),
+    dynamodb: new DynamoDBClient({ ...clientDefaults, requestHandler: { requestTimeout: DYNAMODB_REQUEST_TIMEOUT_MS, connectionTimeout: 1_000 } }),
     sqs: new SQSClient(clientDefaults),
     ledger: noLedger,
     clock: systemClock,

@@ -234,7 +234,7 @@ function awsSideDuplicates(stack: LocalStack, requests: Sent[], problems: string
   for (const a of stack.serviceCatalog.actions.values()) shareActions.set(`${a.portfolioId}:${a.node.value}`, (shareActions.get(`${a.portfolioId}:${a.node.value}`) ?? 0) + 1);
   const accountShareCalls = new Map<string, number>();
   for (const c of stack.server.calls) {
-    if (c.operation === 'CreatePortfolioShare' && !c.error && c.input.AccountId) {
+    if (c.operation === 'CreatePortfolioShare' && c.applied && c.input.AccountId) {
       const key = `${String(c.input.PortfolioId)}:${String(c.input.AccountId)}`;
       accountShareCalls.set(key, (accountShareCalls.get(key) ?? 0) + 1);
     }

@@ -7,7 +7,7 @@
  * refused event with one rejection, nothing is done twice. Prints its table.
  */
 import type { WorldInput } from '../../local/world';
-import { HOUR, KEPT, SEEDS, baseWorld, deliveriesOf, formatTable, mixedRequests, promisesOf, runDeliveries, type ScenarioResult } from './harness';
+import { HOUR, KEPT, SEEDS, baseWorld, deliveriesOf, formatTable, mixedRequests, promisesOf, runDeliveries, type Run, type ScenarioResult } from './harness';
 
 jest.setTimeout(600_000);
 
@@ -27,11 +27,13 @@ const SCENARIOS: Array<[string, WorldInput]> = [
   ['Lambda invoke down 10 min', { lambdaFaults: [{ function: '*', fault: 'unavailable', untilSeconds: 600 }] }],
   ['Lambda invoke down 2 h', { lambdaFaults: [{ function: '*', fault: 'unavailable', untilSeconds: 2 * HOUR }] }],
   ['80 % of every API throttled 15 min', { faults: [{ operation: '*', error: 'ThrottlingException', status: 400, rate: 0.8, untilSeconds: 900 }] }],
+  ['every API 500 for 1 min, then 20 % 503 for 10', { faults: [{ operation: '*', error: 'InternalFailure', status: 500, untilSeconds: 60 }, { operation: '*', error: 'ServiceUnavailable', status: 503, untilSeconds: 660, rate: 0.2 }] }],
+  ['EventBridge refuses 300 entries (partial failures)', { eventBridge: { failEntries: { times: 300 } } }],
 ];
 
 it.each(SCENARIOS)('%s: every request ends once, as it should, on three seeds', async (name, faults) => {
   const requests = mixedRequests(60, 'o');
-  const runs = [];
+  const runs: Run[] = [];
   for (const seed of SEEDS) {
     runs.push(await runDeliveries({ ...baseWorld(60, seed), ...faults }, deliveriesOf(requests, seed, { copies: 1, spreadSeconds: 1800 })));
   }
