@@ -364,14 +364,7 @@ export class LocalStack {
       retryStrategy: virtualTimeRetryStrategy(instance.sleep, this.random),
       requestHandler: this.server.inProcessHandler(instance.calls),
     };
-    return {
-      cloudControl: new CloudControlClient(clientConfig),
-      eventBridge: new EventBridgeClient(clientConfig),
-      serviceCatalog: new ServiceCatalogClient(clientConfig),
-      partnerCentral: new PartnerCentralChannelClient(clientConfig),
-      sfn: new SFNClient(clientConfig),
-      dynamodb: new DynamoDBClient({ ...clientConfig, requestHandler: this.server.inProcessHandler(instance.calls, DYNAMODB_REQUEST_TIMEOUT_MS) }),
-      sqs: new SQSClient(clientConfig),
+    const ports = {
       clock: this.clock,
       random: this.random,
       sleep: instance.sleep,
@@ -381,7 +374,22 @@ export class LocalStack {
       // The function's module picks its ledger (defineHandler options), as in production.
       ledger: noLedger,
       invocation: { remainingMs: () => fn.timeoutSeconds * 1000 },
+    } as unknown as Ports;
+    // Built on first use: most functions call one or two services, and a burst of invocations builds many instances.
+    const clients: { [K in keyof Ports]?: () => Ports[K] } = {
+      cloudControl: () => new CloudControlClient(clientConfig),
+      eventBridge: () => new EventBridgeClient(clientConfig),
+      serviceCatalog: () => new ServiceCatalogClient(clientConfig),
+      partnerCentral: () => new PartnerCentralChannelClient(clientConfig),
+      sfn: () => new SFNClient(clientConfig),
+      dynamodb: () => new DynamoDBClient({ ...clientConfig, requestHandler: this.server.inProcessHandler(instance.calls, DYNAMODB_REQUEST_TIMEOUT_MS) }),
+      sqs: () => new SQSClient(clientConfig),
     };
+    for (const [name, build] of Object.entries(clients)) {
+      let client: unknown;
+      Object.defineProperty(ports, name, { enumerable: true, get: () => (client ??= build!()) });
+    }
+    return ports;
   }
 
   /** A warm instance of the function, or a new one when all are busy or dead. */

@@ -45,8 +45,9 @@ function bounded(error: unknown): unknown {
 
 export function defineHandler<E, R>(fn: DomainHandler<E, R>, options: HandlerOptions = {}) {
   const build = (given: Ports): LambdaHandler<E, R> => {
-    // Ports that already carry a ledger (unit tests' in-memory one) keep it.
-    const ports = given.ledger === noLedger && options.ledger ? { ...given, ledger: options.ledger(given) } : given;
+    // Ports that already carry a ledger (unit tests' in-memory one) keep it. The rest is inherited, not
+    // copied, so clients the ports build on first use stay unbuilt until the function calls them.
+    const ports: Ports = given.ledger === noLedger && options.ledger ? Object.create(given, { ledger: { value: options.ledger(given), enumerable: true } }) : given;
     return middy(async (event: E, context: Context) => {
       ports.invocation.remainingMs = () => context.getRemainingTimeInMillis();
       const requestId = requestIdOf(event);
