@@ -4,7 +4,6 @@
  */
 export interface Config {
   eventBusName: string;
-  stateMachineArn: string;
   /** How long an operation may run before Shepherd reports TIMED_OUT. */
   operationTimeoutSeconds: number;
   /** Submissions of one request, the first included, when Cloud Control reports a transient FAILED. */
@@ -36,7 +35,6 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     eventBusName: env.EVENT_BUS_NAME ?? '',
-    stateMachineArn: env.STATE_MACHINE_ARN ?? '',
     operationTimeoutSeconds: positiveInt(env, 'OPERATION_TIMEOUT_SECONDS', 24 * 3600),
     maxAttempts: positiveInt(env, 'MAX_ATTEMPTS', 4),
     ledgerTable: env.LEDGER_TABLE ?? '',

@@ -31,7 +31,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
     random: () => 0.5,
     sleep: async () => undefined,
     config: {
-      eventBusName: 'shepherd-test', stateMachineArn: STATE_MACHINE_ARN, operationTimeoutSeconds: 3600, maxAttempts: 3,
+      eventBusName: 'shepherd-test', operationTimeoutSeconds: 3600, maxAttempts: 3,
       ledgerTable: 'shepherd-test-ledger', deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-dead-letters',
       requestQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests',
       requestDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests-dead-letters',
