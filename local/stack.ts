@@ -516,7 +516,7 @@ export class LocalStack {
       if (rule.logGroupName !== undefined) {
         this.logGroups.set(rule.logGroupName, [...(this.logGroups.get(rule.logGroupName) ?? []), envelope]);
       } else if (rule.queueName !== undefined) {
-        this.sqs.enqueue(rule.queueName, JSON.stringify(envelope));
+        this.deliverToQueue(rule, rule.queueName, envelope);
       } else {
         this.deliverAsync(rule.functionKey, envelope, rule);
       }
@@ -581,6 +581,33 @@ export class LocalStack {
       })();
     };
     attempt(0, 0);
+  }
+
+  /**
+   * A queue target: SQS takes the event, or refuses it for good (a body it
+   * does not allow: SQS refuses the Unicode noncharacters U+FFFE and U+FFFF,
+   * which JSON and EventBridge let through). Retrying a refused body changes
+   * nothing; EventBridge then tries the rule's dead-letter queue, which
+   * refuses it too, and the event is lost — said here, as AWS would count it
+   * (InvocationsFailedToBeSentToDlq), not swallowed.
+   */
+  private deliverToQueue(rule: RuleModel, queueName: string, envelope: EventEnvelope): void {
+    const body = JSON.stringify(envelope);
+    try {
+      this.sqs.enqueue(queueName, body);
+      return;
+    } catch (error) {
+      const refused = `${queueName} refused the event: ${(error as Error).message}`;
+      try {
+        if (rule.deadLetterQueueName) this.sqs.enqueue(rule.deadLetterQueueName, body);
+        this.deadLetters.push({ queueName: rule.deadLetterQueueName, envelope, error: refused });
+        this.emit({ type: 'dead-letter', queueName: rule.deadLetterQueueName, envelope, error: refused });
+      } catch (dlqError) {
+        const lost = `${refused}; so did its dead-letter queue (${(dlqError as Error).name}): the event is lost`;
+        this.deadLetters.push({ envelope, error: lost });
+        this.emit({ type: 'dead-letter', envelope, error: lost });
+      }
+    }
   }
 
   /** Records a dead letter and puts it on its queue, when one is configured. */

@@ -9,6 +9,8 @@ export const MAX_ENTRIES_PER_CALL = 10;
 export const MAX_BYTES_PER_CALL = 256 * 1024;
 /** Calls per batch: the first plus retries of whatever entries failed. */
 export const MAX_PUT_ATTEMPTS = 5;
+/** Time a fan-out invocation keeps to record its last call and return its progress: one call's worst case (three tries of 5 s) and the ledger's. */
+const TIME_TO_RETURN_MS = 25_000;
 
 export interface OutgoingEvent {
   detailType: string;
@@ -117,10 +119,20 @@ export async function publishEachEvent(events: OutgoingEvent[], ports: Ports, re
   let putEventsCalls = 0;
   let offset = 0;
   let sentSome = false;
+  /** What went out, and what did not: this batch's pending entries and every later batch. */
+  const stopHere = (pending: PendingEntry[]): PartialPublishResult => {
+    const unattempted = [...pending.map((p) => p.index), ...Array.from({ length: eventIds.length - offset }, (_, i) => offset + i)];
+    return { eventIds, putEventsCalls, undelivered, unattempted };
+  };
   for (const batch of batchEntries(entries)) {
     let pending: PendingEntry[] = batch.map((entry, i) => ({ entry, index: offset + i }));
     offset += batch.length;
     for (let attempt = 1; pending.length > 0; attempt++) {
+      // Calls that answer slowly must not carry the invocation past its timeout: stop and report what went out.
+      if (recordedAs && sentSome && ports.invocation.remainingMs() < TIME_TO_RETURN_MS) {
+        ports.logger.warn('Out of time for more PutEvents calls: returning what went out', { remainingMs: ports.invocation.remainingMs() });
+        return stopHere(pending);
+      }
       if (attempt > MAX_PUT_ATTEMPTS) {
         undelivered.push(...pending.map((p) => ({ index: p.index, reason: p.error ?? 'unknown' })));
         break;
@@ -149,8 +161,7 @@ export async function publishEachEvent(events: OutgoingEvent[], ports: Ports, re
         // Nothing went out: let the caller's retry back off. Some went out: report it, and what was not sent.
         if (!recordedAs || !sentSome) throw error;
         ports.logger.warn('A PutEvents call failed half-way: returning what went out', { error: (error as Error).name });
-        const unattempted = [...pending.map((p) => p.index), ...Array.from({ length: eventIds.length - offset }, (_, i) => offset + i)];
-        return { eventIds, putEventsCalls, undelivered, unattempted: [...new Set(unattempted)] };
+        return stopHere(pending);
       }
       sentSome = true;
       const stillFailing: PendingEntry[] = [];

@@ -18,7 +18,7 @@ export interface Config {
   requestDeadLetterQueueUrl: string;
   /** Every Shepherd state machine (the sweep looks at their closed executions). */
   stateMachineArns: string[];
-  /** How far back the sweep looks: longer than the longest execution. */
+  /** How long after an execution closed the sweep keeps checking it (by its stop date). */
   sweepLookbackSeconds: number;
   /** The serverless stage: selects the guardrails in config/guardrails.json. */
   stage: string;
@@ -42,7 +42,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     requestQueueUrl: env.REQUEST_QUEUE_URL ?? '',
     requestDeadLetterQueueUrl: env.REQUEST_DEAD_LETTER_QUEUE_URL ?? '',
     stateMachineArns: (env.STATE_MACHINE_ARNS ?? '').split(',').filter(Boolean),
-    sweepLookbackSeconds: positiveInt(env, 'SWEEP_LOOKBACK_SECONDS', 30 * 3600),
+    sweepLookbackSeconds: positiveInt(env, 'SWEEP_LOOKBACK_SECONDS', 3 * 24 * 3600),
     stage: env.STAGE ?? 'default',
   };
 }

@@ -41,10 +41,13 @@ export const realSleep = (ms: number): Promise<void> => new Promise((resolve) =>
 /**
  * How long one HTTP request to an AWS API may go unanswered before the SDK
  * gives up on it (TimeoutError, which it retries). Without one, a call that
- * hangs holds the function until its own timeout. Every call Shepherd makes
- * answers in well under a second; 10 s leaves room for a slow one.
+ * hangs holds the function until its own timeout, and a function that times
+ * out is retried as a dead function, not as an outage. Every call Shepherd
+ * makes answers in well under a second; 5 s leaves room for a slow one, and
+ * the SDK's three tries (15 s and its back-off) end well inside the shortest
+ * function timeout (30 s) with a TimeoutError the workflows retry for hours.
  */
-export const SDK_REQUEST_TIMEOUT_MS = 10_000;
+export const SDK_REQUEST_TIMEOUT_MS = 5_000;
 export const SDK_CONNECTION_TIMEOUT_MS = 3_000;
 /**
  * DynamoDB answers in milliseconds; a call to the ledger that has not

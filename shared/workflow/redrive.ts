@@ -24,6 +24,7 @@ import { required } from '../runtime/config';
 import { asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import { rescueTerminalEvent } from './rescue';
+import { parseEnvelope } from './intake';
 import { CANCEL_DETAIL_TYPE, REQUEST_KINDS } from './requests';
 
 export interface RedriveSummary {
@@ -43,8 +44,10 @@ export interface RedriveSummary {
 
 /** How long one run takes new messages: the function's timeout (300 s) less room to finish the last batch. */
 const BUDGET_MS = 240_000;
+/** And how many: a run must end even when what it requeues comes straight back (run it again for more). */
+export const MAX_MESSAGES_PER_RUN = 2_000;
 
-type Handled = 'requeued' | 'republished' | 'rescued' | 'dropped' | 'left';
+type Outcome = 'requeued' | 'republished' | 'rescued' | 'dropped' | 'left';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -67,17 +70,19 @@ async function republish(event: OutgoingEvent, ports: Ports): Promise<void> {
   await ports.ledger.once(key, () => publishEvents([event], ports));
 }
 
-async function redriveOne(queue: 'requests' | 'general', message: Message, ports: Ports): Promise<Handled> {
+async function redriveOne(queue: 'requests' | 'general', message: Message, ports: Ports): Promise<Outcome> {
   const body = message.Body ?? '';
-  if (queue === 'requests') {
-    await requeue(body, ports);
-    return 'requeued';
-  }
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     return 'left';
+  }
+  if (queue === 'requests') {
+    // Only events go back: a message the intake parked as unreadable would come straight back to this queue.
+    if (!parseEnvelope(body).ok) return 'left';
+    await requeue(body, ports);
+    return 'requeued';
   }
   if (isObject(value) && value.kind === 'UndeliveredEvents' && Array.isArray(value.events)) {
     for (const event of value.events as OutgoingEvent[]) await republish(event, ports);
@@ -101,6 +106,7 @@ async function redriveOne(queue: 'requests' | 'general', message: Message, ports
 /** Redrives both dead-letter queues until they are empty or the invocation's time is nearly up. */
 export async function redriveDeadLetters(ports: Ports, budgetMs = BUDGET_MS): Promise<RedriveSummary> {
   const deadline = ports.clock.now().getTime() + budgetMs;
+  let handled = 0;
   const summary: RedriveSummary = { requeued: 0, republished: 0, rescued: 0, dropped: 0, left: 0, more: false };
   const queues = [
     { queue: 'requests' as const, url: required(ports.config.requestDeadLetterQueueUrl, 'REQUEST_DEAD_LETTER_QUEUE_URL') },
@@ -110,7 +116,7 @@ export async function redriveDeadLetters(ports: Ports, budgetMs = BUDGET_MS): Pr
     // Messages left for a person come back after their visibility timeout; this run looks at each once.
     const seen = new Set<string>();
     for (;;) {
-      if (ports.clock.now().getTime() >= deadline) {
+      if (ports.clock.now().getTime() >= deadline || handled >= MAX_MESSAGES_PER_RUN) {
         summary.more = true;
         break;
       }
@@ -124,9 +130,10 @@ export async function redriveDeadLetters(ports: Ports, budgetMs = BUDGET_MS): Pr
       if (fresh.length === 0) break;
       for (const message of fresh) {
         seen.add(message.MessageId ?? '');
-        const handled = await redriveOne(queue, message, ports);
-        summary[handled]++;
-        if (handled !== 'left') await ports.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+        const outcome = await redriveOne(queue, message, ports);
+        summary[outcome]++;
+        handled++;
+        if (outcome !== 'left') await ports.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
       }
     }
   }

@@ -67,6 +67,8 @@ export const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
 };
 
 const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+/** The longest a workflow runs (every workflow's TimeoutSeconds; test/workflow/asl.test.ts holds them to it). */
+export const MAX_EXECUTION_SECONDS = 93_600;
 
 /** The latest whole state the execution recorded (a state's input or output), and the state it was last in. */
 async function lastRecordedState(executionArn: string, ports: Ports): Promise<{ state: Record<string, unknown>; stateName?: string; entered: boolean } | undefined> {
@@ -138,7 +140,10 @@ export async function sweepClosedExecutions(
   lookbackSeconds: number,
   ports: Ports,
 ): Promise<{ checked: number; rescued: number }> {
+  // Executions that closed within the window, by their stop date: the sweep keeps trying to rescue one for that
+  // long after it ended. Listed newest start first, so the listing goes back as far again as an execution runs.
   const since = ports.clock.now().getTime() - lookbackSeconds * 1000;
+  const listedSince = since - MAX_EXECUTION_SECONDS * 1000;
   let checked = 0;
   let rescued = 0;
   const failures: string[] = [];
@@ -155,11 +160,12 @@ export async function sweepClosedExecutions(
           break;
         }
         for (const execution of page.executions ?? []) {
-          // Newest first: once executions started before the window, the rest are older still.
-          if ((execution.startDate?.getTime() ?? 0) < since) {
+          // Newest first: once executions started before any could have closed in the window, the rest are older still.
+          if ((execution.startDate?.getTime() ?? 0) < listedSince) {
             recent = false;
             break;
           }
+          if ((execution.stopDate?.getTime() ?? Number.POSITIVE_INFINITY) < since) continue;
           checked++;
           try {
             if ((await rescueTerminalEvent(execution.executionArn!, ports)) === 'RESCUED') rescued++;

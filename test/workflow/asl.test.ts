@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { FUNCTION_DIED_ERRORS, OUTAGE_ERRORS, OUTAGE_WINDOW_SECONDS, expectedRetryWindowSeconds, lintWorkflow, lintWorkflows, workflowFiles } from '../../local/asl-lint';
 import { loadServiceModel, visitStates, type AslDefinition } from '../../local/serverless-config';
-import { WORKFLOWS as RESCUED_WORKFLOWS } from '../../shared/workflow/rescue';
+import { MAX_EXECUTION_SECONDS, WORKFLOWS as RESCUED_WORKFLOWS } from '../../shared/workflow/rescue';
 
 const root = join(__dirname, '..', '..');
 
@@ -55,6 +55,14 @@ describe('the rescue knows the workflows', () => {
     for (const [workflow, contract] of Object.entries(RESCUED_WORKFLOWS)) {
       const machine = Object.values(stateMachines).find((m) => m.name.endsWith(`-${workflow}`))!;
       for (const stateName of Object.keys(contract.outcomeKnownIn)) expect({ workflow, stateName, exists: stateName in machine.definition.States }).toEqual({ workflow, stateName, exists: true });
+    }
+  });
+});
+
+describe('how far the sweep looks back', () => {
+  it('no workflow runs longer than the sweep assumes', () => {
+    for (const machine of Object.values(loadServiceModel(root).stateMachines)) {
+      expect({ machine: machine.name, timeout: machine.definition.TimeoutSeconds }).toEqual({ machine: machine.name, timeout: MAX_EXECUTION_SECONDS });
     }
   });
 });
