@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CancelResourceRequestCommand } from '@aws-sdk/client-cloudcontrol';
+import { CancelResourceRequestCommand, GetResourceRequestStatusCommand } from '@aws-sdk/client-cloudcontrol';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { contracts } from '../contracts/events';
 import { validateDetail } from '../contracts/validate';
@@ -106,6 +106,8 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     } catch (error) {
       const name = (error as Error).name;
       if (name !== 'ConcurrentModificationException' && name !== 'RequestTokenNotFoundException') throw asTransient(error);
+      // Refused because it is being cancelled already? That is this cancel, its first answer lost on the way back.
+      if (name === 'ConcurrentModificationException' && (await isBeingCancelled(requestToken, ports))) return { outcome: 'CANCEL_REQUESTED', requestId, requestToken };
       refused = error as Error;
       return { outcome: 'REFUSED' };
     }
@@ -114,6 +116,16 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
   if (value.outcome === 'REFUSED') return reject(`request "${requestId}" can no longer be cancelled${refused ? `: ${refused.message}` : ''}`);
   ports.logger.info('Cancel requested', { requestToken });
   return value;
+}
+
+/** Whether Cloud Control is cancelling (or has cancelled) the request. */
+async function isBeingCancelled(requestToken: string, ports: Ports): Promise<boolean> {
+  try {
+    const status = (await ports.cloudControl.send(new GetResourceRequestStatusCommand({ RequestToken: requestToken }))).ProgressEvent?.OperationStatus;
+    return status === 'CANCEL_IN_PROGRESS' || status === 'CANCEL_COMPLETE';
+  } catch (error) {
+    throw asTransient(error);
+  }
 }
 
 /** The ledger key of a cancel event's one application. */

@@ -17,7 +17,7 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { TransientServiceError, asTransient, isTransient } from './errors';
 import type { Clock } from './clock';
-import { DYNAMODB_REQUEST_TIMEOUT_MS } from './ports';
+import { DYNAMODB_REQUEST_TIMEOUT_MS, SDK_REQUEST_TIMEOUT_MS } from './ports';
 import type { Ledger } from './ledger';
 import type { Ports } from './ports';
 
@@ -39,6 +39,12 @@ const RETURN_MARGIN_MS = 3_000;
 const WORST_TRY_MS = 3 * DYNAMODB_REQUEST_TIMEOUT_MS + 1_500;
 /** And at most this long, whatever the function's timeout. */
 const MAX_DONE_WRITE_MS = 60_000;
+/**
+ * What a side effect needs once claimed: one call at its worst (three SDK
+ * tries of 5 s, and back-off), one DONE try at its worst, and the margin to
+ * return. A claim that leaves less is given back.
+ */
+const TIME_FOR_WORK_MS = 3 * SDK_REQUEST_TIMEOUT_MS + 2_000 + WORST_TRY_MS + RETURN_MARGIN_MS;
 
 export class DynamoLedger implements Ledger {
   constructor(
@@ -47,7 +53,7 @@ export class DynamoLedger implements Ledger {
     private readonly clock: Clock,
     private readonly sleep: (ms: number) => Promise<void> = async () => undefined,
     /** The invocation's remaining time: how long a DONE write may keep trying. */
-    private readonly remainingMs: () => number = () => 10_000,
+    private readonly remainingMs: () => number = () => 60_000,
   ) {}
 
   /**
@@ -83,6 +89,8 @@ export class DynamoLedger implements Ledger {
           ExpressionAttributeNames: { '#key': 'key', '#state': 'state', '#leaseUntil': 'leaseUntil' },
           ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' }, ':now': { N: String(now) } },
         }),
+        // Claiming may take only what leaves the work, and recording it, their time.
+        Math.max(0, this.remainingMs() - TIME_FOR_WORK_MS),
       );
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw asTransient(error);
@@ -90,20 +98,18 @@ export class DynamoLedger implements Ledger {
       if (existing.done) return { value: existing.value, firstTime: false };
       throw new TransientServiceError(`"${key}" is being done by another invocation`);
     }
+    // A side effect started now must have time to finish and be recorded before the invocation ends: killed in
+    // between, it would be repeated after the lease. Too late: give the claim back and let a fresh one do it.
+    if (this.remainingMs() < TIME_FOR_WORK_MS) {
+      await this.release(key);
+      throw new TransientServiceError(`too little time left to do "${key}" and record it; a retry will`);
+    }
     let value: T;
     try {
       value = await fn();
     } catch (error) {
       // Nothing was done (or the caller will find out on retry): release the claim so a retry need not wait for the lease.
-      await this.write(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: { key: { S: key } },
-          ConditionExpression: '#state = :inProgress',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' } },
-        }),
-      ).catch(() => undefined); // left behind, the claim still expires with its lease
+      await this.release(key);
       throw error;
     }
     try {
@@ -117,6 +123,19 @@ export class DynamoLedger implements Ledger {
       this.onUnrecorded(key, error);
     }
     return { value, firstTime: true };
+  }
+
+  /** Gives a claim back, best effort: left behind, it still expires with its lease. */
+  private async release(key: string): Promise<void> {
+    await this.write(
+      new DeleteItemCommand({
+        TableName: this.table,
+        Key: { key: { S: key } },
+        ConditionExpression: '#state = :inProgress',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' } },
+      }),
+    ).catch(() => undefined);
   }
 
   /** Called when a DONE could not be recorded (logged by the factory below). */

@@ -145,7 +145,7 @@ describe('serverless package', () => {
   it('gives each function a role of its own holding only the actions it calls', () => {
     // The event source mapping's own actions (receive, delete, attributes) are added by serverless for the sqs event.
     expect(actionsOf('ingestRequests')).toEqual([
-      'cloudformation:CancelResourceRequest', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
+      'cloudformation:CancelResourceRequest', 'cloudformation:GetResourceRequestStatus', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
       'states:DescribeExecution', 'states:GetExecutionHistory', 'states:StartExecution',
     ]);

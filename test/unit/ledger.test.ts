@@ -64,3 +64,14 @@ it('evaluates the condition expressions the ledger writes', () => {
   expect(evaluateCondition(expression, { item: { key: { S: 'k' }, state: { S: 'IN_PROGRESS' }, leaseUntil: { N: '99' } }, names, values })).toBe(true);
   expect(evaluateCondition(expression, { item: { key: { S: 'k' }, state: { S: 'IN_PROGRESS' }, leaseUntil: { N: '101' } }, names, values })).toBe(false);
 });
+
+it('does not start work it could not finish and record before the invocation ends: the claim goes back', async () => {
+  let remaining = 10_000;
+  const short = new DynamoLedger(client, stack.model.tableNames[0]!, clock, undefined, () => remaining);
+  let runs = 0;
+  await expect(short.once('k-late', async () => ++runs)).rejects.toMatchObject({ name: 'TransientServiceError' });
+  expect(runs).toBe(0);
+  // The key is free at once: a fresh invocation does the work without waiting for a lease.
+  remaining = 30_000;
+  expect(await short.once('k-late', async () => ++runs)).toEqual({ value: 1, firstTime: true });
+});
