@@ -3,9 +3,10 @@
  * and ARNs) plus Shepherd's own rules — an execution timeout, and on every
  * Task an explicit timeout, a Retry and a Catch, so no fault hangs or ends an
  * execution without its terminal event; and Retry that outlasts outages:
- * every transient fault and Lambda service error retried for at least
- * OUTAGE_WINDOW_SECONDS (expected, full jitter halving each wait), and every
- * way Lambda reports a function that died or hung retried too.
+ * every transient fault, Lambda service error and way Lambda reports a
+ * function that died or hung retried for as long as the execution may run
+ * (expected, full jitter halving each wait), so a step never reports an
+ * outage as the operation's outcome.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,8 +53,6 @@ export const OUTAGE_ERRORS = [
 ];
 /** How Lambda reports a function that timed out, crashed or ran out of memory (Step Functions best practices; Sandbox.Timedout on current runtimes). */
 export const FUNCTION_DIED_ERRORS = ['Sandbox.Timedout', 'Runtime.ExitError', 'Lambda.Unknown', 'States.Timeout'];
-/** Outages a workflow waits out rather than failing the request: two hours and then some. */
-export const OUTAGE_WINDOW_SECONDS = 3 * 3600;
 
 interface Retrier {
   ErrorEquals: string[];
@@ -87,14 +86,14 @@ export function lintWorkflow(definition: AslDefinition): string[] {
     const retriers = (Array.isArray(state.Retry) ? state.Retry : []) as Retrier[];
     // The first retrier naming an error is the one Step Functions uses for it.
     const retrierOf = (error: string) => retriers.find((r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'));
-    for (const error of OUTAGE_ERRORS) {
+    const runs = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : 0;
+    for (const error of [...OUTAGE_ERRORS, ...FUNCTION_DIED_ERRORS]) {
       const retrier = retrierOf(error);
       if (!retrier) errors.push(`Task "${name}" does not retry ${error}`);
-      else if (expectedRetryWindowSeconds(retrier) < OUTAGE_WINDOW_SECONDS) {
-        errors.push(`Task "${name}" retries ${error} for about ${Math.round(expectedRetryWindowSeconds(retrier))} s, less than an outage of ${OUTAGE_WINDOW_SECONDS} s`);
+      else if (expectedRetryWindowSeconds(retrier) < runs) {
+        errors.push(`Task "${name}" retries ${error} for about ${Math.round(expectedRetryWindowSeconds(retrier))} s, less than the execution may run (${runs} s)`);
       }
     }
-    for (const error of FUNCTION_DIED_ERRORS) if (!retrierOf(error)) errors.push(`Task "${name}" does not retry ${error}`);
     if (!Array.isArray(state.Catch) || !(state.Catch as Array<{ ErrorEquals: string[] }>).some((c) => c.ErrorEquals.includes('States.ALL'))) {
       errors.push(`Task "${name}" has no Catch for States.ALL`);
     }

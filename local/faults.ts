@@ -8,12 +8,14 @@ import type { VirtualClock } from './clock';
 
 export interface FaultWindow {
   times?: number;
+  /** The window opens this many virtual seconds into the run (an outage that starts late); 0 by default. */
+  fromSeconds?: number;
   untilSeconds?: number;
   rate?: number;
 }
 
 export class FaultSchedule<F extends FaultWindow> {
-  private readonly entries: Array<{ fault: F; used: number; until?: number }>;
+  private readonly entries: Array<{ fault: F; used: number; from: number; until?: number }>;
   /** Faults struck so far, by whatever key the caller counts them under. */
   readonly struck = new Map<string, number>();
 
@@ -28,6 +30,7 @@ export class FaultSchedule<F extends FaultWindow> {
     this.entries = faults.map((fault) => ({
       fault: fault.times === undefined && fault.untilSeconds === undefined ? { ...fault, times: defaultTimes } : fault,
       used: 0,
+      from: start + (fault.fromSeconds ?? 0) * 1000,
       until: fault.untilSeconds === undefined ? undefined : start + fault.untilSeconds * 1000,
     }));
   }
@@ -36,15 +39,22 @@ export class FaultSchedule<F extends FaultWindow> {
     return this.entries.length;
   }
 
-  /** The first fault that matches and whose window is open, if it strikes this call; counted under `key`. */
+  /**
+   * The first fault, in the world's order, that matches, whose window is
+   * open and whose rate strikes this call; counted under `key`. A fault whose
+   * rate lets the call through leaves it to the faults after it.
+   */
   strike(matches: (fault: F) => boolean, key: string): F | undefined {
     const now = this.clock.nowMillis();
-    const entry = this.entries.find((e) => matches(e.fault) && (e.until !== undefined ? now < e.until : e.used < (e.fault.times ?? 0)));
-    if (!entry) return undefined;
-    if (entry.fault.rate !== undefined && this.random() >= entry.fault.rate) return undefined;
-    entry.used++;
-    this.struck.set(key, (this.struck.get(key) ?? 0) + 1);
-    return entry.fault;
+    for (const entry of this.entries) {
+      if (!matches(entry.fault) || now < entry.from) continue;
+      if (entry.until !== undefined ? now >= entry.until : entry.used >= (entry.fault.times ?? 0)) continue;
+      if (entry.fault.rate !== undefined && this.random() >= entry.fault.rate) continue;
+      entry.used++;
+      this.struck.set(key, (this.struck.get(key) ?? 0) + 1);
+      return entry.fault;
+    }
+    return undefined;
   }
 
   total(): number {

@@ -41,7 +41,7 @@ import { VirtualClock, type Activity } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
 import { DynamoDbEmulator } from './emulators/dynamodb';
 import { SqsEmulator, type ReceivedMessage } from './emulators/sqs';
-import { EventBridgeEmulator, eventTime, type EventEnvelope } from './emulators/event-bridge';
+import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope } from './emulators/event-bridge';
 import { PartnerCentralEmulator } from './emulators/partner-central';
 import { ProvisionedProductEmulator } from './emulators/provisioned-products';
 import { ServiceCatalogEmulator } from './emulators/service-catalog';
@@ -123,8 +123,8 @@ const LAMBDA_SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 /** Batches an event source mapping has in flight per queue at most. */
 const MAX_CONCURRENT_BATCHES = 20;
-/** Schedules that keep failing: after this many runs in a row (a day of 15-minute runs), settle gives up. */
-const MAX_FAILED_SCHEDULED_RUNS = 100;
+/** Schedules that keep failing: after this many runs in a row (ten days of 15-minute runs), settle gives up. */
+const MAX_FAILED_SCHEDULED_RUNS = 1000;
 
 /**
  * One Lambda execution environment: a handler with its own ports, running
@@ -592,7 +592,7 @@ export class LocalStack {
    * (InvocationsFailedToBeSentToDlq), not swallowed.
    */
   private deliverToQueue(rule: RuleModel, queueName: string, envelope: EventEnvelope): void {
-    const body = JSON.stringify(envelope);
+    const body = envelopeJson(envelope);
     try {
       this.sqs.enqueue(queueName, body);
       return;

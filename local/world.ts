@@ -56,8 +56,10 @@ export type ResourceTypeBehaviour = z.infer<typeof resourceType>;
 const faultWindow = {
   /** How many calls get it (the first N) … */
   times: z.number().int().positive().optional(),
-  /** … or every call until this many virtual seconds after the run starts (an outage or a storm). */
+  /** … or every call until this many virtual seconds after the run starts (an outage or a storm) … */
   untilSeconds: seconds.optional(),
+  /** … from this many virtual seconds on (an outage that begins while requests are running); 0 by default. */
+  fromSeconds: seconds.optional(),
   /** Of these calls, only this share (seeded) gets it: random faults. */
   rate: z.number().min(0).max(1).optional(),
 };

@@ -24,6 +24,22 @@ export type EventSink = (envelope: EventEnvelope, busName: string) => void;
 
 const MAX_REQUEST_BYTES = 256 * 1024;
 
+/** The Detail text each accepted event came with, as the producer sent it (held beside the envelope). */
+const detailTexts = new WeakMap<EventEnvelope, string>();
+
+/**
+ * The event as JSON text, as EventBridge delivers it to a queue. From the
+ * Detail text the producer sent, not by serialising the parsed detail again:
+ * a detail nested thousands deep is valid JSON EventBridge delivers, and
+ * serialising it again would overflow the stack.
+ */
+export function envelopeJson(envelope: EventEnvelope): string {
+  const detail = detailTexts.get(envelope);
+  if (detail === undefined) return JSON.stringify(envelope);
+  const { detail: _parsed, ...rest } = envelope;
+  return `${JSON.stringify(rest).slice(0, -1)},"detail":${detail}}`;
+}
+
 /** EventBridge writes event times to the second. */
 export function eventTime(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
@@ -92,6 +108,7 @@ export class EventBridgeEmulator {
         resources: Array.isArray(raw.Resources) ? raw.Resources.map(String) : [],
         detail,
       };
+      detailTexts.set(envelope, String(raw.Detail));
       this.inject(envelope, busName);
       return { EventId: envelope.id };
     });

@@ -11,6 +11,8 @@ export type AccessOutcome = 'IN_PROGRESS' | 'BUSY' | 'SUCCEEDED' | 'FAILED' | 'T
 export interface AccessProgress extends ProgressClock {
   /** GetAWSOrganizationsAccessStatus as last seen. */
   accessStatus?: string;
+  /** When this request's Enable/Disable call was taken (epoch ms): a change started after it means it completed. */
+  changedAt?: number;
   errorCode?: string;
   statusMessage?: string;
   outcome: AccessOutcome;

@@ -39,6 +39,8 @@ const RETURN_MARGIN_MS = 3_000;
 const WORST_TRY_MS = 3 * DYNAMODB_REQUEST_TIMEOUT_MS + 1_500;
 /** And at most this long, whatever the function's timeout. */
 const MAX_DONE_WRITE_MS = 60_000;
+/** How long a claim keeps trying: before the side effect, giving up costs only a retry. */
+const CLAIM_BUDGET_MS = 3_000;
 /**
  * What a side effect needs once claimed: one call at its worst (three SDK
  * tries of 5 s, and back-off), one DONE try at its worst, and the margin to
@@ -61,14 +63,19 @@ export class DynamoLedger implements Ledger {
    * or a DONE not recorded costs a lease of waiting or a repeated side effect.
    */
   private async write(command: PutItemCommand | DeleteItemCommand, budgetMs?: number): Promise<void> {
-    const giveUpAt = this.clock.now().getTime() + (budgetMs ?? 0);
+    // Never start a try that could still be running when the invocation must return: killed mid-write, an
+    // invocation leaves a claim behind, or its Task is retried with a side effect unrecorded.
+    const lastStart = this.clock.now().getTime() + Math.min(budgetMs ?? Number.POSITIVE_INFINITY, this.remainingMs() - RETURN_MARGIN_MS - WORST_TRY_MS);
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 || budgetMs === undefined) {
+        if (this.clock.now().getTime() > lastStart) throw new TransientServiceError('too little time left in this invocation for a ledger write');
+      }
       try {
         await this.client.send(command as PutItemCommand);
         return;
       } catch (error) {
-        const outOfTries = budgetMs === undefined ? attempt >= WRITE_ATTEMPTS : this.clock.now().getTime() >= giveUpAt;
-        if (!isTransient(error) || outOfTries) throw error;
+        const outOfTries = budgetMs === undefined && attempt >= WRITE_ATTEMPTS;
+        if (!isTransient(error) || outOfTries || this.clock.now().getTime() > lastStart) throw error;
         await this.sleep(Math.min(1000, 50 * 2 ** attempt));
       }
     }
@@ -81,6 +88,12 @@ export class DynamoLedger implements Ledger {
 
   async once<T>(key: string, fn: () => Promise<T>): Promise<{ value: T; firstTime: boolean }> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
+    if (this.remainingMs() < TIME_FOR_WORK_MS) {
+      // Whatever is recorded already is an answer; nothing new is started this late.
+      const existing = await this.lookup<T>(key);
+      if (existing.done) return { value: existing.value, firstTime: false };
+      throw new TransientServiceError(`too little time left to do "${key}" and record it; a retry will`);
+    }
     try {
       await this.write(
         this.put(key, { state: { S: 'IN_PROGRESS' }, leaseUntil: { N: String(now + LEASE_SECONDS) } }, now, {
@@ -89,8 +102,9 @@ export class DynamoLedger implements Ledger {
           ExpressionAttributeNames: { '#key': 'key', '#state': 'state', '#leaseUntil': 'leaseUntil' },
           ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' }, ':now': { N: String(now) } },
         }),
-        // Claiming may take only what leaves the work, and recording it, their time.
-        Math.max(0, this.remainingMs() - TIME_FOR_WORK_MS),
+        // Claiming gives up soon (nothing is done yet: the caller retries with its back-off), and may take only
+        // what leaves the work, and recording it, their time.
+        Math.max(0, Math.min(CLAIM_BUDGET_MS, this.remainingMs() - TIME_FOR_WORK_MS)),
       );
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw asTransient(error);
@@ -123,6 +137,22 @@ export class DynamoLedger implements Ledger {
       this.onUnrecorded(key, error);
     }
     return { value, firstTime: true };
+  }
+
+  async mark<T>(key: string, value: T, at: number): Promise<void> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    try {
+      await this.write(
+        this.put(key, { state: { S: 'DONE' }, result: { S: JSON.stringify(value ?? null) }, at: { N: String(at) } }, now, {
+          ConditionExpression: 'attribute_not_exists(#key) OR #at < :at',
+          ExpressionAttributeNames: { '#key': 'key', '#at': 'at' },
+          ExpressionAttributeValues: { ':at': { N: String(at) } },
+        }),
+      );
+    } catch (error) {
+      // A later mark is there already: it stands.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw asTransient(error);
+    }
   }
 
   /** Gives a claim back, best effort: left behind, it still expires with its lease. */

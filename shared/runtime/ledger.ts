@@ -7,10 +7,13 @@ export interface Ledger {
   once<T>(key: string, fn: () => Promise<T>): Promise<{ value: T; firstTime: boolean }>;
   /** Whether `key` has completed, and its result. */
   lookup<T>(key: string): Promise<{ done: true; value: T } | { done: false }>;
+  /** Records `value` under `key` unless a value marked later than `at` (epoch ms) is there already: the latest wins. */
+  mark<T>(key: string, value: T, at: number): Promise<void>;
 }
 
 /** A ledger that refuses to be used: for functions configured without a ledger table. */
 export const noLedger: Ledger = {
   once: () => Promise.reject(new Error('LEDGER_TABLE is not configured for this function')),
   lookup: () => Promise.reject(new Error('LEDGER_TABLE is not configured for this function')),
+  mark: () => Promise.reject(new Error('LEDGER_TABLE is not configured for this function')),
 };

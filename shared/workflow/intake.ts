@@ -23,6 +23,9 @@ import { RetryLater } from '../runtime/retry-later';
 import { ingestRequest } from './ingest';
 import { CANCEL_DETAIL_TYPE, REQUEST_KINDS } from './requests';
 
+/** Time one message may need at worst (two calls that time out three times each, and the margin to return). */
+export const TIME_FOR_A_MESSAGE_MS = 35_000;
+
 /** The longest wait between two tries of an event. */
 export const MAX_RETRY_DELAY_SECONDS = 900;
 
@@ -125,6 +128,12 @@ async function park(record: SQSRecord, reason: string, ports: Ports): Promise<bo
 export async function takeRequests(event: SQSEvent, ports: Ports): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records ?? []) {
+    // Never run into the function's timeout: the whole batch would come back, the messages already handled
+    // with it. When calls are slow (an outage that hangs), the rest wait for another invocation.
+    if (ports.invocation.remainingMs() < TIME_FOR_A_MESSAGE_MS) {
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
     if (await takeRequest(record, ports)) continue;
     batchItemFailures.push({ itemIdentifier: record.messageId });
     await postpone(record, ports);

@@ -38,6 +38,8 @@ export interface RedriveSummary {
   dropped: number;
   /** Dead letters left for a person: not something Shepherd knows how to redrive. */
   left: number;
+  /** Dead letters whose redrive failed this time (AWS still misbehaving): they stay, for the next run. */
+  failed: number;
   /** Whether messages remained when the run stopped for time: run it again. */
   more: boolean;
 }
@@ -107,7 +109,7 @@ async function redriveOne(queue: 'requests' | 'general', message: Message, ports
 export async function redriveDeadLetters(ports: Ports, budgetMs = BUDGET_MS): Promise<RedriveSummary> {
   const deadline = ports.clock.now().getTime() + budgetMs;
   let handled = 0;
-  const summary: RedriveSummary = { requeued: 0, republished: 0, rescued: 0, dropped: 0, left: 0, more: false };
+  const summary: RedriveSummary = { requeued: 0, republished: 0, rescued: 0, dropped: 0, left: 0, failed: 0, more: false };
   const queues = [
     { queue: 'requests' as const, url: required(ports.config.requestDeadLetterQueueUrl, 'REQUEST_DEAD_LETTER_QUEUE_URL') },
     { queue: 'general' as const, url: required(ports.config.deadLetterQueueUrl, 'DEAD_LETTER_QUEUE_URL') },
@@ -130,10 +132,19 @@ export async function redriveDeadLetters(ports: Ports, budgetMs = BUDGET_MS): Pr
       if (fresh.length === 0) break;
       for (const message of fresh) {
         seen.add(message.MessageId ?? '');
-        const outcome = await redriveOne(queue, message, ports);
-        summary[outcome]++;
         handled++;
-        if (outcome !== 'left') await ports.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+        let outcome: Outcome;
+        try {
+          outcome = await redriveOne(queue, message, ports);
+          if (outcome !== 'left') await ports.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+        } catch (error) {
+          // What it stood for is done in part at most (each part once, through the ledger): it stays for the next run.
+          ports.logger.warn('A dead letter could not be redriven this time', { error: (error as Error).name, messageId: message.MessageId });
+          summary.failed++;
+          summary.more = true;
+          continue;
+        }
+        summary[outcome]++;
       }
     }
   }

@@ -171,7 +171,7 @@ describe('serverless package', () => {
     expect(actionsOf('requestOrganizationsAccessChange')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'organizations:DisableAWSServiceAccess', 'organizations:EnableAWSServiceAccess', 'servicecatalog:DisableAWSOrganizationsAccess', 'servicecatalog:EnableAWSOrganizationsAccess',
     ]);
-    expect(actionsOf('checkOrganizationsAccess')).toEqual(['servicecatalog:GetAWSOrganizationsAccessStatus']);
+    expect(actionsOf('checkOrganizationsAccess')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'servicecatalog:GetAWSOrganizationsAccessStatus']);
     expect(actionsOf('emitOrganizationsAccessChanged')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);

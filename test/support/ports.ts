@@ -38,7 +38,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
       stateMachineArns: WORKFLOW_NAMES.map((w) => STATE_MACHINE_ARN.replace('resource-operation', w)), sweepLookbackSeconds: 3600, stage: 'local',
     },
     logger: new Logger({ serviceName: 'shepherd-test', logLevel: 'SILENT' }),
-    invocation: { remainingMs: () => 30_000 },
+    invocation: { remainingMs: () => 60_000 },
     ...overrides,
   };
 }

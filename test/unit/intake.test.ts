@@ -54,6 +54,17 @@ describe('a batch', () => {
     ]);
   });
 
+  it('stops taking messages before the invocation runs short, so the batch never times out with handled ones in it', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:ok' });
+    let remaining = 60_000;
+    const ports = testPorts({ invocation: { remainingMs: () => remaining } });
+    // The first message takes 30 s (say, calls that hang): the others must wait for another invocation.
+    sfn.on(StartExecutionCommand, { name: 'slow-1' }).callsFake(() => ((remaining -= 30_000), { executionArn: 'arn:slow' }));
+    const response = await takeRequests(batch(record('m1', request('slow-1')), record('m2', request('next-1')), record('m3', request('next-2'))), ports);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }] });
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual(['slow-1']);
+  });
+
   it('keeps a message whose back-off cannot be set: the queue visibility timeout applies', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
     sqs.on(ChangeMessageVisibilityCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));

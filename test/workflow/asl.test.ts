@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { FUNCTION_DIED_ERRORS, OUTAGE_ERRORS, OUTAGE_WINDOW_SECONDS, expectedRetryWindowSeconds, lintWorkflow, lintWorkflows, workflowFiles } from '../../local/asl-lint';
+import { FUNCTION_DIED_ERRORS, OUTAGE_ERRORS, expectedRetryWindowSeconds, lintWorkflow, lintWorkflows, workflowFiles } from '../../local/asl-lint';
 import { loadServiceModel, visitStates, type AslDefinition } from '../../local/serverless-config';
 import { MAX_EXECUTION_SECONDS, WORKFLOWS as RESCUED_WORKFLOWS } from '../../shared/workflow/rescue';
 
@@ -28,13 +28,14 @@ describe('workflows/', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the linter catches retries that give up within an outage, or miss how Lambda reports a dead function', () => {
-    const task = (Retry: unknown[]) => ({ StartAt: 'Do', TimeoutSeconds: 60, States: { Do: { Type: 'Task', Resource: { 'Fn::GetAtt': ['F', 'Arn'] }, TimeoutSeconds: 5, Retry, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'End' }], End: true }, End: { Type: 'Succeed' } } }) as unknown as AslDefinition;
-    const short = lintWorkflow(task([{ ErrorEquals: [...OUTAGE_ERRORS, ...FUNCTION_DIED_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 10, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }]));
-    expect(short).toContain(`Task "Do" retries TransientServiceError for about ${Math.round(expectedRetryWindowSeconds({ ErrorEquals: [], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 10, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }))} s, less than an outage of ${OUTAGE_WINDOW_SECONDS} s`);
-    const blind = lintWorkflow(task([{ ErrorEquals: OUTAGE_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 100, MaxDelaySeconds: 300, JitterStrategy: 'FULL' }]));
+  it('the linter catches retries that give up before the execution would, or miss how Lambda reports a dead function', () => {
+    const task = (Retry: unknown[]) => ({ StartAt: 'Do', TimeoutSeconds: 93_600, States: { Do: { Type: 'Task', Resource: { 'Fn::GetAtt': ['F', 'Arn'] }, TimeoutSeconds: 5, Retry, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'End' }], End: true }, End: { Type: 'Succeed' } } }) as unknown as AslDefinition;
+    const fourHours = { IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 100, MaxDelaySeconds: 300, JitterStrategy: 'FULL' };
+    const short = lintWorkflow(task([{ ErrorEquals: [...OUTAGE_ERRORS, ...FUNCTION_DIED_ERRORS], ...fourHours }]));
+    expect(short).toContain(`Task "Do" retries TransientServiceError for about ${Math.round(expectedRetryWindowSeconds({ ErrorEquals: [], ...fourHours }))} s, less than the execution may run (93600 s)`);
+    const blind = lintWorkflow(task([{ ErrorEquals: OUTAGE_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 230, MaxDelaySeconds: 900, JitterStrategy: 'FULL' }]));
     expect(blind).toEqual(expect.arrayContaining(FUNCTION_DIED_ERRORS.map((e) => `Task "Do" does not retry ${e}`)));
-    expect(expectedRetryWindowSeconds({ ErrorEquals: [], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 100, MaxDelaySeconds: 300, JitterStrategy: 'FULL' })).toBeGreaterThan(OUTAGE_WINDOW_SECONDS);
+    expect(expectedRetryWindowSeconds({ ErrorEquals: [], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 230, MaxDelaySeconds: 900, JitterStrategy: 'FULL' })).toBeGreaterThan(93_600);
   });
 
   it('the linter catches a Task without Retry or Catch, and invalid ASL', () => {

@@ -111,6 +111,37 @@ describe('outages longer than the queue keeps trying', () => {
   });
 });
 
+it('a redrive during an outage counts what it could not do, keeps it, and a later run finishes it — each event once', async () => {
+  stack = await startStack({
+    serviceCatalog: {
+      organization: { units: [{ id: 'ou-wk01-workloads', accounts: 30 }] },
+      portfolios: ['port-2abcdext3y5fk'],
+      shares: { accountFailures: [{ rate: 1, error: 'AccessDenied' }] },
+    },
+    eventBridge: { failEntries: { times: 30 * 5 * 3 } },
+    // PutEvents is down between hour 1 and hour 2: the operator's first redrive meets it.
+    faults: [{ operation: 'PutEvents', error: 'InternalFailure', status: 500, fromSeconds: HOUR, untilSeconds: 2 * HOUR }],
+  });
+  stack.inject(envelopeOf('evt-share', { requestId: 'share-later', operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', organizationNode: { type: 'ORGANIZATIONAL_UNIT', value: 'ou-wk01-workloads' } }, 'Portfolio Share Requested'));
+  await stack.settle();
+  stack.clock.setTimeout(() => undefined, HOUR * 1000 + 60_000 - (stack.clock.nowMillis() - T0.getTime()));
+  await stack.settle();
+  const runs: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < 20; i++) {
+    const summary = (await stack.invoke('redriveDeadLetters', {})) as Record<string, unknown>;
+    runs.push(summary);
+    await stack.settle();
+    if (!summary.more) break;
+    stack.clock.setTimeout(() => undefined, 15 * 60 * 1000); // the operator tries again a quarter of an hour later
+    await stack.settle();
+  }
+  expect(runs.some((r) => Number(r.failed) > 0)).toBe(true);
+  expect(runs.at(-1)).toMatchObject({ more: false, failed: 0 });
+  const accounts = emittedOfType(stack, 'Portfolio Share Account Failed').map((e) => (e.detail as { accountId: string }).accountId);
+  expect(accounts).toHaveLength(30);
+  expect(new Set(accounts).size).toBe(30);
+});
+
 describe('what the intake meets on the queue', () => {
   it('parks a message that is not an event in the request dead-letter queue, and goes on', async () => {
     stack = await startStack(bucketWorld());
@@ -163,5 +194,37 @@ describe('cancels that come before their request', () => {
     stack.clock.setTimeout(() => stack.inject(envelopeOf('evt-c1', { requestId: 'ghost-2' }, 'Resource Operation Cancel Requested')), 20);
     await stack.settle();
     expect(rejections(stack).map((r) => r.eventId).sort()).toEqual(['evt-c1', 'evt-c2']);
+  });
+});
+
+describe('what EventBridge takes that the queue does not', () => {
+  it('a detail nested 100,000 deep through PutEvents is refused once, by the intake', async () => {
+    stack = await startStack(bucketWorld());
+    const detail = `{"requestId":"deep-1","operation":"CREATE","typeName":"AWS::S3::Bucket","desiredState":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const response = await stack.putEvents([{ Source: 'platform.provisioning', DetailType: 'Resource Operation Requested', Detail: detail }]);
+    expect(response.FailedEntryCount).toBe(0);
+    await stack.settle();
+    expect(rejections(stack).map((r) => [r.requestId, r.errors[0].field, r.errors[0].code])).toEqual([['deep-1', 'desiredState', 'too_deep']]);
+  });
+
+  it('a detail holding U+FFFF reaches no queue: SQS refuses the character, and the local stack says the event is lost', async () => {
+    // JSON and EventBridge take U+FFFE/U+FFFF; SQS bodies may not hold them (SendMessage: "Invalid characters
+    // found"), nor may the rule's dead-letter queue. A known limit, stated in the README.
+    stack = await startStack(bucketWorld());
+    const response = await stack.putEvents([{ Source: 'platform.provisioning', DetailType: 'Resource Operation Requested', Detail: JSON.stringify({ ...bucket('ffff-1'), desiredState: { BucketName: 'b', Note: '\uffff' } }) }]);
+    expect(response.FailedEntryCount).toBe(0);
+    await stack.settle();
+    expect(completions(stack)).toEqual([]);
+    expect(stack.deadLetters.map((d) => d.error)).toEqual([expect.stringContaining('the event is lost')]);
+  });
+
+  it('a redrive leaves a message that is not an event for a person, and ends', async () => {
+    stack = await startStack(bucketWorld());
+    stack.sqs.enqueue(REQUEST_QUEUE, JSON.stringify({ ...envelopeOf('x', bucket('x')), id: 12345 }));
+    await stack.settle();
+    expect(stack.sqs.messagesIn(REQUEST_DLQ)).toHaveLength(1);
+    await expect(stack.invoke('redriveDeadLetters', {})).resolves.toMatchObject({ requeued: 0, left: 1, more: false });
+    await stack.settle();
+    expect(stack.sqs.messagesIn(REQUEST_DLQ)).toHaveLength(1);
   });
 });
