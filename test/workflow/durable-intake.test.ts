@@ -167,6 +167,29 @@ describe('what the intake meets on the queue', () => {
   });
 });
 
+describe('one requestId, one request', () => {
+  it('the same requestId sent as five kinds at once: one execution, one terminal event, four rejections', async () => {
+    stack = await startStack(bucketWorld({
+      serviceCatalog: { portfolios: ['port-2abcdext3y5fk'], provisionedProducts: { 'pp-sameid000001': { owner: 'arn:aws:iam::000000000000:user/alice' } } },
+      partnerCentral: { programManagementAccounts: [{ catalog: 'AWS', id: 'pma-sameid0000001', displayName: 'Old' }] },
+    }));
+    const id = 'same-id-1';
+    const kinds: Array<[string, Record<string, unknown>]> = [
+      ['Resource Operation Requested', bucket(id)],
+      ['Portfolio Share Requested', { requestId: id, operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', accountId: '123456789012' }],
+      ['Organizations Access Change Requested', { requestId: id, enable: true }],
+      ['Provisioned Product Properties Update Requested', { requestId: id, provisionedProductId: 'pp-sameid000001', properties: { OWNER: 'arn:aws:iam::000000000000:user/bob' } }],
+      ['Program Management Account Update Requested', { requestId: id, catalog: 'AWS', identifier: 'pma-sameid0000001', displayName: 'New' }],
+    ];
+    kinds.forEach(([detailType, detail], i) => stack.inject(envelopeOf(`evt-kind-${i}`, detail, detailType)));
+    await stack.settle();
+    expect(stack.stepFunctions.executions.size).toBe(1);
+    const terminals = stack.emitted.filter((e) => e['detail-type'] !== 'Request Rejected' && (e.detail as { requestId?: string }).requestId === id);
+    expect(terminals).toHaveLength(1);
+    expect(rejections(stack).map((r) => r.errors[0].code)).toEqual(['conflict', 'conflict', 'conflict', 'conflict']);
+  });
+});
+
 describe('cancels that come before their request', () => {
   it('waits for the request instead of rejecting the cancel, then cancels it', async () => {
     stack = await startStack(bucketWorld({ cloudControl: { resourceTypes: { 'AWS::S3::Bucket': { primaryIdentifier: 'BucketName', durationSeconds: 600 } } } }));
