@@ -24,6 +24,19 @@ const envelopeOf = (id: string, detail: unknown, detailType = 'Resource Operatio
   time: '2026-11-25T09:00:00Z', region: 'us-east-1', resources: [], detail,
 });
 
+/** A share to an OU of 30 accounts that all fail, with every entry refused through three rounds of five tries: all 30 account events are parked. */
+const parkingWorld = (more: WorldInput = {}): WorldInput => ({
+  serviceCatalog: {
+    organization: { units: [{ id: 'ou-wk01-workloads', accounts: 30 }] },
+    portfolios: ['port-2abcdext3y5fk'],
+    shares: { accountFailures: [{ rate: 1, error: 'AccessDenied' }] },
+  },
+  eventBridge: { failEntries: { times: 30 * 5 * 3 } },
+  ...more,
+});
+const ouShare = (requestId: string) =>
+  envelopeOf(`evt-${requestId}`, { requestId, operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', organizationNode: { type: 'ORGANIZATIONAL_UNIT', value: 'ou-wk01-workloads' } }, 'Portfolio Share Requested');
+
 /** Terminal events (completions and rejections) per requestId or event id. */
 function terminalCounts(stack: LocalStack): Map<string, number> {
   const counts = new Map<string, number>();
@@ -87,16 +100,8 @@ describe('outages longer than the queue keeps trying', () => {
   });
 
   it('replays account events EventBridge kept refusing, each once, however often the redrive runs', async () => {
-    stack = await startStack({
-      serviceCatalog: {
-        organization: { units: [{ id: 'ou-wk01-workloads', accounts: 30 }] },
-        portfolios: ['port-2abcdext3y5fk'],
-        shares: { accountFailures: [{ rate: 1, error: 'AccessDenied' }] },
-      },
-      // Every entry refused through three rounds of five tries: all 30 account events are parked.
-      eventBridge: { failEntries: { times: 30 * 5 * 3 } },
-    });
-    stack.inject(envelopeOf('evt-share', { requestId: 'share-parked', operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', organizationNode: { type: 'ORGANIZATIONAL_UNIT', value: 'ou-wk01-workloads' } }, 'Portfolio Share Requested'));
+    stack = await startStack(parkingWorld());
+    stack.inject(ouShare('share-parked'));
     await stack.settle();
     const [completion] = emittedOfType(stack, 'Portfolio Share Completed').map((e) => e.detail as Record<string, number>);
     expect(completion).toMatchObject({ failedAccounts: 30, accountEventsNotDelivered: 30 });
@@ -112,17 +117,9 @@ describe('outages longer than the queue keeps trying', () => {
 });
 
 it('a redrive during an outage counts what it could not do, keeps it, and a later run finishes it — each event once', async () => {
-  stack = await startStack({
-    serviceCatalog: {
-      organization: { units: [{ id: 'ou-wk01-workloads', accounts: 30 }] },
-      portfolios: ['port-2abcdext3y5fk'],
-      shares: { accountFailures: [{ rate: 1, error: 'AccessDenied' }] },
-    },
-    eventBridge: { failEntries: { times: 30 * 5 * 3 } },
-    // PutEvents is down between hour 1 and hour 2: the operator's first redrive meets it.
-    faults: [{ operation: 'PutEvents', error: 'InternalFailure', status: 500, fromSeconds: HOUR, untilSeconds: 2 * HOUR }],
-  });
-  stack.inject(envelopeOf('evt-share', { requestId: 'share-later', operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', organizationNode: { type: 'ORGANIZATIONAL_UNIT', value: 'ou-wk01-workloads' } }, 'Portfolio Share Requested'));
+  // PutEvents is down between hour 1 and hour 2: the operator's first redrive meets it.
+  stack = await startStack(parkingWorld({ faults: [{ operation: 'PutEvents', error: 'InternalFailure', status: 500, fromSeconds: HOUR, untilSeconds: 2 * HOUR }] }));
+  stack.inject(ouShare('share-later'));
   await stack.settle();
   stack.clock.setTimeout(() => undefined, HOUR * 1000 + 60_000 - (stack.clock.nowMillis() - T0.getTime()));
   await stack.settle();
