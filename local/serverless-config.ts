@@ -57,6 +57,8 @@ export interface FunctionModel {
   name: string;
   logicalId: string;
   arn: string;
+  /** The function's own role (serverless-iam-roles-per-function): the principal its calls are made as. */
+  roleArn: string;
   /** Absolute path of the handler module, without extension. */
   modulePath: string;
   exportName: string;
@@ -112,6 +114,18 @@ export interface ServiceModel {
   tableNames: string[];
   /** SQS queues the service declares, by name. */
   queues: Record<string, QueueModel>;
+  /** Resource policy statements of each bus the service declares, by bus name. */
+  busPolicies: Record<string, PolicyStatement[]>;
+}
+
+/** An IAM policy statement as written in a resource policy (values resolved). */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal: '*' | { AWS: string | string[] };
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 type Json = unknown;
@@ -163,9 +177,17 @@ function resolveVariables(node: Json, raw: Json, root: string, options: { stage:
     }
     const file = /^file\((.+?)\)(?::(.+))?$/.exec(source);
     if (file) {
-      const text = readFileSync(join(root, file[1]!), 'utf8');
-      const content = file[1]!.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-      return resolveVariables(file[2] ? get(content, file[2]) : content, raw, root, options);
+      const path = join(root, file[1]!);
+      let content: Json;
+      if (path.endsWith('.js')) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        content = require(path); // a module of values (config/stage.js), addressed as serverless does
+      } else {
+        const text = readFileSync(path, 'utf8');
+        content = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+      }
+      const address = file[2] ? String(resolveString(file[2])) : undefined;
+      return resolveVariables(address ? get(content, address) : content, raw, root, options);
     }
     throw new Error(`serverless.yml: the local stack does not resolve \${${expr}}`);
   };
@@ -186,21 +208,27 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   const region = String(options.region ?? config.provider.region ?? (provider.region as string));
   const service = String(config.service);
   const accountId = LOCAL_ACCOUNT_ID;
-  const resources: Record<string, any> = config.resources?.Resources ?? {};
+  // serverless merges a list of resource blocks (Service.mergeArrays); so does this.
+  const resourceBlocks: Array<Record<string, any>> = [config.resources ?? {}].flat();
+  const resources: Record<string, any> = Object.assign({}, ...resourceBlocks.map((block) => block?.Resources ?? {}));
 
   const functions: Record<string, FunctionModel> = {};
   const stateMachines: Record<string, StateMachineModel> = {};
   const functionByLogicalId = new Map<string, FunctionModel>();
+  const functionByRoleLogicalId = new Map<string, FunctionModel>();
   const stateMachineByLogicalId = new Map<string, StateMachineModel>();
 
   for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
     const name = `${service}-${stage}-${key}`;
+    // serverless-iam-roles-per-function's role name (without its 64-character trimming, which the local stack does not need).
+    const roleName = String(fn.iamRoleStatementsName ?? `${service}-${stage}-${key}-${region}-lambdaRole`);
     const [modulePath, exportName] = [String(fn.handler).replace(/\.[^.]+$/, ''), String(fn.handler).split('.').pop()!];
     const model: FunctionModel = {
       key,
       name,
       logicalId: functionLogicalId(key),
       arn: `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+      roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
       modulePath: join(root, modulePath),
       exportName,
       environment: {},
@@ -211,6 +239,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     };
     functions[key] = model;
     functionByLogicalId.set(model.logicalId, model);
+    functionByRoleLogicalId.set(model.logicalId.replace(/LambdaFunction$/, 'IamRoleLambdaExecution'), model);
   }
   for (const [key, sm] of Object.entries<any>(config.stepFunctions?.stateMachines ?? {})) {
     const name = String(sm.name ?? `${service}-${stage}-${key}`);
@@ -230,6 +259,8 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   const attribute = (logicalId: string, attr: 'Ref' | string): string => {
     const fn = functionByLogicalId.get(logicalId);
     if (fn) return attr === 'Arn' ? fn.arn : fn.name;
+    const roleOf = functionByRoleLogicalId.get(logicalId);
+    if (roleOf) return attr === 'Arn' ? roleOf.roleArn : roleOf.roleArn.split('/').pop()!;
     const sm = stateMachineByLogicalId.get(logicalId);
     if (sm) return attr === 'Name' ? sm.name : sm.arn;
     const resource = resources[logicalId];
@@ -366,8 +397,15 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
         : undefined,
     };
   }
+  // Bus policies: one statement per AWS::Events::EventBusPolicy, by bus name, as EventBridge evaluates them on PutEvents.
+  const busPolicies: Record<string, PolicyStatement[]> = {};
+  for (const resource of Object.values<any>(resources)) {
+    if (resource.Type !== 'AWS::Events::EventBusPolicy') continue;
+    const props = intrinsic(resource.Properties) as { EventBusName: string; StatementId: string; Statement: Omit<PolicyStatement, 'Sid'> };
+    (busPolicies[props.EventBusName] ??= []).push({ Sid: props.StatementId, ...props.Statement });
+  }
   return {
-    root, service, stage, region, accountId, busNames: ['default', ...busNames], functions, rules, stateMachines,
+    root, service, stage, region, accountId, busNames: ['default', ...busNames], functions, rules, stateMachines, busPolicies,
     tableNames: namesOf('AWS::DynamoDB::Table'),
     queues,
   };

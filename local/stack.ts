@@ -41,7 +41,7 @@ import { VirtualClock, type Activity } from './clock';
 import { CloudControlEmulator } from './emulators/cloud-control';
 import { DynamoDbEmulator } from './emulators/dynamodb';
 import { SqsEmulator, type ReceivedMessage } from './emulators/sqs';
-import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope } from './emulators/event-bridge';
+import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope, type Identity } from './emulators/event-bridge';
 import { PartnerCentralEmulator } from './emulators/partner-central';
 import { ProvisionedProductEmulator } from './emulators/provisioned-products';
 import { ServiceCatalogEmulator } from './emulators/service-catalog';
@@ -181,6 +181,8 @@ export class LocalStack {
   /** Lambda faults struck so far, by function. */
   readonly lambdaFaults: FaultSchedule<World['lambdaFaults'][number]>;
   private readonly listeners: Array<(event: StackEvent) => void> = [];
+  /** Who signs with which access key: the emulators' view of IAM principals. */
+  private readonly identities = new Map<string, Identity>();
   private readonly idleInstances = new Map<string, LambdaInstance[]>();
   /** The producers' client: publishes requests as a platform team's automation would, outside the world's faults. */
   private readonly harness: EventBridgeClient;
@@ -214,7 +216,12 @@ export class LocalStack {
     this.lambdaFaults = new FaultSchedule(world.lambdaFaults, clock, seededRandom(world.seed + 3), 1);
     const where = { region: model.region, accountId: model.accountId };
     this.cloudControl = new CloudControlEmulator(world, clock, this.random);
-    this.eventBridge = new EventBridgeEmulator(world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName), this.newId);
+    this.eventBridge = new EventBridgeEmulator(
+      world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName), this.newId,
+      (caller) => this.identities.get(caller.accessKeyId), model.busPolicies,
+    );
+    // Every function signs as its own role; the producers as the world's producer (or whoever a test sends as).
+    for (const fn of Object.values(model.functions)) this.identities.set(functionAccessKey(fn.key), { principalArn: fn.roleArn, account: model.accountId });
     this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed);
     this.provisionedProducts = new ProvisionedProductEmulator(world, clock, world.seed);
     this.partnerCentral = new PartnerCentralEmulator(world, clock, model.region);
@@ -242,13 +249,7 @@ export class LocalStack {
     server.register('DynamoDB_20120810', this.dynamodb.operations());
     server.register('AmazonSQS', this.sqs.operations());
 
-    this.harness = new EventBridgeClient({
-      endpoint: server.url,
-      region: model.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-      requestHandler: server.inProcessHandler(),
-    });
+    this.harness = this.producerClient(world.eventBridge.producer);
     // Handler logs go to stderr locally (stdout carries the events `shepherd run --json` prints), or into logLines.
     const sink = logLevel === 'CAPTURE' ? new Writable({ write: (chunk, _encoding, done) => (this.logLines.push(String(chunk)), done()) }) : process.stderr;
     const console = new Console({ stdout: sink, stderr: sink });
@@ -293,11 +294,33 @@ export class LocalStack {
     return this.model.busNames.find((name) => name !== 'default') ?? 'default';
   }
 
-  /** Publishes request events through the real EventBridge client, as a platform team's automation would. */
-  putEvents(entries: PutEventsRequestEntry[]): Promise<PutEventsCommandOutput> {
-    return this.clock.track(() =>
-      this.harness.send(new PutEventsCommand({ Entries: entries.map((e) => ({ EventBusName: this.busName, ...e })) })),
-    );
+  /** A client that signs as this principal (an IAM role or user ARN; its account is the ARN's). */
+  private producerClient(principalArn: string): EventBridgeClient {
+    const accessKeyId = `producer.${this.identities.size}`;
+    this.identities.set(accessKeyId, { principalArn, account: principalArn.split(':')[4]! });
+    return new EventBridgeClient({
+      endpoint: this.server.url,
+      region: this.model.region,
+      credentials: { accessKeyId, secretAccessKey: 'local' },
+      maxAttempts: 1,
+      requestHandler: this.server.inProcessHandler(),
+    });
+  }
+
+  /**
+   * Publishes request events through the real EventBridge client, as a
+   * platform team's automation would: as the world's producer, or `as` another
+   * principal (the bus policy decides what each may send).
+   */
+  putEvents(entries: PutEventsRequestEntry[], options: { as?: string } = {}): Promise<PutEventsCommandOutput> {
+    const client = options.as ? this.producerClient(options.as) : this.harness;
+    return this.clock.track(async () => {
+      try {
+        return await client.send(new PutEventsCommand({ Entries: entries.map((e) => ({ EventBusName: this.busName, ...e })) }));
+      } finally {
+        if (client !== this.harness) client.destroy();
+      }
+    });
   }
 
   /** Delivers a complete envelope (with its own id) to the bus: how a redelivery looks. */
@@ -360,7 +383,7 @@ export class LocalStack {
     const clientConfig = {
       endpoint: this.server.url,
       region: this.model.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: { accessKeyId: functionAccessKey(fn.key), secretAccessKey: 'local' },
       retryStrategy: virtualTimeRetryStrategy(instance.sleep, this.random),
       requestHandler: this.server.inProcessHandler(instance.calls),
     };
@@ -764,6 +787,11 @@ export class LocalStack {
       }
     }
   }
+}
+
+/** The access key a function's clients sign with: the emulators map it to the function's role. */
+function functionAccessKey(fnKey: string): string {
+  return `function.${fnKey}`;
 }
 
 function safeJson(text: string): unknown {

@@ -188,8 +188,16 @@ export const worldSchema = z.strictObject({
     .strictObject({
       /** The first N PutEvents entries (after the run starts) fail with this ErrorCode: partial failures. */
       failEntries: z.strictObject({ times: z.number().int().positive(), errorCode: z.string().default('InternalFailure') }).optional(),
+      /**
+       * Who the requests the run publishes are sent as (the bus policy checks each source against it);
+       * the account is the ARN's. The `local` stage lets roles named platform-* send requests.
+       */
+      producer: z
+        .string()
+        .regex(/^arn:aws:iam::[0-9]{12}:(role|user)\/[\w+=,.@/-]+$/, 'must be an IAM role or user ARN')
+        .default('arn:aws:iam::000000000000:role/platform-automation'),
     })
-    .default({}),
+    .default({ producer: 'arn:aws:iam::000000000000:role/platform-automation' }),
   /** Service Catalog: the organization, Organizations access, portfolios and how shares behave. */
   serviceCatalog: serviceCatalog.default(() => serviceCatalog.parse({})),
   /** Partner Central Channel: program management accounts. */

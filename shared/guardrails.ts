@@ -1,27 +1,69 @@
 /**
- * What may be done, per stage: the allowlists in config/guardrails.json
- * (bundled with every function; the stage comes from STAGE). A request
- * outside them is rejected with the reason and never reaches an AWS API.
- * The same file gives serverless.yml the sources and accounts its rules
- * accept (who may ask).
+ * Who may ask, and what may be done, per stage: config/guardrails.json,
+ * bundled with every function (the stage comes from STAGE). This module is
+ * the one definition the rest derives from:
+ *
+ * - ingest refuses a request outside the stage's allowlists, naming the
+ *   field, before any AWS call (`authorize*` below, one per request kind);
+ * - config/stage.js hands serverless.yml the rule's sources, the bus policy
+ *   that ties each source to the principals allowed to send it, and the
+ *   iam:PassRole statements — all computed here (`busPolicyStatements`,
+ *   `passRoleStatements`), so what ingest checks and what IAM enforces
+ *   cannot drift apart.
+ *
+ * A stage the file does not list gets `default`, which allows no AWS change
+ * of any kind.
  */
 import { z } from 'zod';
 import file from '../config/guardrails.json';
-import type { FieldError, PortfolioShareRequest, ResourceOperationRequest } from './contracts/events';
+import type {
+  FieldError,
+  OrganizationsAccessChangeRequest,
+  PortfolioShareRequest,
+  ProgramManagementAccountUpdateRequest,
+  ProvisionedProductPropertiesUpdateRequest,
+  ResourceOperationRequest,
+} from './contracts/events';
 import { SHEPHERD_SOURCE } from './contracts/events';
 
+/** An IAM role name or a `*` pattern of them: the characters IAM allows in a name, never a path. */
+const roleNamePattern = z.string().min(1).max(64).regex(/^[\w+=,.@*-]+$/, 'a role name or a pattern with * (no path: "/" is refused)');
+/** A principal ARN pattern an event source may be sent by: `arn:<partition>:iam::<account>:(role|user)/<name>`, `*` anywhere. */
+const principalArnPattern = z
+  .string()
+  .regex(/^arn:(aws[a-z-]*|\*):iam::([0-9]{12}|\*):(role|user)\/[\w+=,.@*/-]+$/, 'an IAM role or user ARN (patterns with * allowed), e.g. arn:aws:iam::111122223333:role/provisioning-pipeline');
+
 const stageGuardrails = z.strictObject({
-  sources: z.array(z.string().min(1).refine((s) => s !== SHEPHERD_SOURCE, `"${SHEPHERD_SOURCE}" is Shepherd's own source`)).min(1),
+  /** Each source this stage takes requests from, and the principals allowed to send it (the bus policy enforces this). */
+  sources: z
+    .record(z.string().min(1).max(256), z.array(principalArnPattern).min(1))
+    .refine((sources) => Object.keys(sources).length > 0, 'at least one source')
+    .refine((sources) => !Object.hasOwn(sources, SHEPHERD_SOURCE), `"${SHEPHERD_SOURCE}" is Shepherd's own source: nobody else may send it`),
   extraAccounts: z.string().regex(/^([0-9]{12}(,[0-9]{12})*)?$/, 'comma-separated 12-digit account ids'),
   cloudControl: z.strictObject({
     resourceTypes: z.record(z.string(), z.array(z.enum(['CREATE', 'UPDATE', 'DELETE']))),
-    roleArns: z.array(z.string()),
+    /** Roles (in the deploying account, by name) that requests may hand to Cloud Control as RoleArn. */
+    roleNames: z.array(roleNamePattern),
   }),
   serviceCatalog: z.strictObject({ portfolios: z.array(z.string()), shareTargets: z.array(z.string()) }),
+  organizationsAccess: z.strictObject({ enable: z.boolean(), disable: z.boolean() }),
+  provisionedProducts: z.strictObject({
+    /** Provisioned product ids whose OWNER or LAUNCH_ROLE may be changed. */
+    products: z.array(z.string()),
+    /** Principal ARNs (patterns) that may be made OWNER; they must be in the deploying account. */
+    owners: z.array(z.string()),
+    /** Roles (in the deploying account, by name) that may be made LAUNCH_ROLE. */
+    launchRoleNames: z.array(roleNamePattern),
+  }),
+  partnerCentral: z.strictObject({
+    catalogs: z.array(z.string()),
+    /** Program management account ids (`pma-…`) that may be updated. */
+    accounts: z.array(z.string()),
+  }),
 });
 export type Guardrails = z.infer<typeof stageGuardrails>;
 
-const guardrailsFile = z.object({ $comment: z.string().optional(), stages: z.record(z.string(), stageGuardrails) });
+const guardrailsFile = z.strictObject({ $comment: z.string().optional(), stages: z.record(z.string(), stageGuardrails) });
 
 /** The bundled file, validated once per container (ingest asks on every request). */
 let bundled: z.infer<typeof guardrailsFile> | undefined;
@@ -32,24 +74,54 @@ function parse(source: unknown): z.infer<typeof guardrailsFile> {
   return parsed.data;
 }
 
+/** Whether the file lists the stage itself (an unlisted stage falls back to `default`, which allows nothing). */
+export function isListedStage(stage: string, source: unknown = file): boolean {
+  const stages = (source === file ? (bundled ??= parse(file)) : parse(source)).stages;
+  return stage !== 'default' && Object.hasOwn(stages, stage);
+}
+
 /** The guardrails of a stage (or `default`); the file is validated so a typo fails loudly, not open. */
 export function guardrailsFor(stage: string | undefined, source: unknown = file): Guardrails {
   const stages = (source === file ? (bundled ??= parse(file)) : parse(source)).stages;
-  const chosen = (stage && stages[stage]) || stages.default;
+  const chosen = stage !== undefined && Object.hasOwn(stages, stage) ? stages[stage] : stages.default;
   if (!chosen) throw new Error('config/guardrails.json has no `default` stage');
   return chosen;
 }
 
-/** `*` matches any run of characters; everything else literally. */
-export function matchesAllowed(value: string, allowed: string[]): boolean {
-  return allowed.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value));
+/** `*` matches any run of characters (as in IAM); everything else literally. */
+export function matchesAllowed(value: string, allowed: readonly string[]): boolean {
+  return allowed.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's').test(value));
+}
+
+/** Where Shepherd runs: the partition and account its roles live in (roles are passed only within it). */
+export interface Deployment {
+  partition: string;
+  accountId: string;
 }
 
 const notAllowed = (field: string, message: string): FieldError => ({ field, code: 'not_allowed', message });
 
-export function authorizeResourceOperation(request: Omit<ResourceOperationRequest, 'requestId'>, g: Guardrails): FieldError[] {
+/**
+ * A role handed to an AWS service, checked as the function's iam:PassRole
+ * statements (`passRoleStatements`) will check it: this partition and
+ * account, no path, a name the stage allows. The same three facts write the
+ * IAM policy, so ingest refuses exactly what IAM would — before any call.
+ */
+export function checkPassableRole(field: string, roleArn: string, roleNames: readonly string[], where: Deployment): FieldError[] {
+  const match = /^arn:([^:]+):iam::([^:]*):role\/(.*)$/s.exec(roleArn);
+  if (!match) return [notAllowed(field, 'must be an IAM role ARN')];
+  const [, partition, account, name] = match as unknown as [string, string, string, string];
+  if (partition !== where.partition) return [notAllowed(field, `the role must be in partition ${where.partition}, not ${partition}`)];
+  if (account !== where.accountId) return [notAllowed(field, `the role must be in Shepherd's own account ${where.accountId}, not ${account}`)];
+  if (name.includes('/')) return [notAllowed(field, 'roles with a path cannot be passed: give arn:<partition>:iam::<account>:role/<name>')];
+  if (!matchesAllowed(name, roleNames)) return [notAllowed(field, `role ${name} may not be passed on this stage`)];
+  return [];
+}
+
+export function authorizeResourceOperation(request: Omit<ResourceOperationRequest, 'requestId'>, g: Guardrails, where: Deployment): FieldError[] {
   const errors: FieldError[] = [];
-  const operations = g.cloudControl.resourceTypes[request.typeName] ?? g.cloudControl.resourceTypes['*'] ?? [];
+  const types = g.cloudControl.resourceTypes;
+  const operations = (Object.hasOwn(types, request.typeName) ? types[request.typeName] : Object.hasOwn(types, '*') ? types['*'] : undefined) ?? [];
   if (!operations.includes(request.operation)) {
     errors.push(
       operations.length === 0
@@ -57,9 +129,7 @@ export function authorizeResourceOperation(request: Omit<ResourceOperationReques
         : notAllowed('operation', `${request.operation} of ${request.typeName} is not allowed on this stage (allowed: ${operations.join(', ')})`),
     );
   }
-  if (request.roleArn && !matchesAllowed(request.roleArn, g.cloudControl.roleArns)) {
-    errors.push(notAllowed('roleArn', 'this role may not be passed to Cloud Control on this stage'));
-  }
+  if (request.roleArn !== undefined) errors.push(...checkPassableRole('roleArn', request.roleArn, g.cloudControl.roleNames, where));
   return errors;
 }
 
@@ -73,4 +143,115 @@ export function authorizePortfolioShare(request: Omit<PortfolioShareRequest, 're
     errors.push(notAllowed(request.accountId ? 'accountId' : 'organizationNode.value', `${target} is not a share target allowed on this stage`));
   }
   return errors;
+}
+
+export function authorizeOrganizationsAccessChange(request: Omit<OrganizationsAccessChangeRequest, 'requestId'>, g: Guardrails): FieldError[] {
+  const allowed = request.enable ? g.organizationsAccess.enable : g.organizationsAccess.disable;
+  return allowed ? [] : [notAllowed('enable', `${request.enable ? 'enabling' : 'disabling'} Organizations access is not allowed on this stage`)];
+}
+
+export function authorizeProvisionedProductUpdate(request: Omit<ProvisionedProductPropertiesUpdateRequest, 'requestId'>, g: Guardrails, where: Deployment): FieldError[] {
+  const errors: FieldError[] = [];
+  const rules = g.provisionedProducts;
+  if (!matchesAllowed(request.provisionedProductId, rules.products)) {
+    errors.push(notAllowed('provisionedProductId', `provisioned product ${request.provisionedProductId} may not be changed on this stage`));
+  }
+  const { OWNER: owner, LAUNCH_ROLE: launchRole } = request.properties;
+  if (owner !== undefined) {
+    const [, partition, , account] = /^arn:([^:]+):(iam|sts)::([^:]*):/.exec(owner) ?? [];
+    if (partition !== where.partition || account !== where.accountId) {
+      errors.push(notAllowed('properties.OWNER', `the owner must be a principal of Shepherd's own account ${where.accountId} in partition ${where.partition}`));
+    } else if (!matchesAllowed(owner, rules.owners)) {
+      errors.push(notAllowed('properties.OWNER', 'this principal may not be made owner on this stage'));
+    }
+  }
+  if (launchRole !== undefined) errors.push(...checkPassableRole('properties.LAUNCH_ROLE', launchRole, rules.launchRoleNames, where));
+  return errors;
+}
+
+export function authorizeProgramManagementAccountUpdate(request: Omit<ProgramManagementAccountUpdateRequest, 'requestId'>, g: Guardrails): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!g.partnerCentral.catalogs.includes(request.catalog)) {
+    errors.push(notAllowed('catalog', `catalog ${request.catalog} may not be changed on this stage`));
+  }
+  const id = request.identifier.split('/').pop() ?? '';
+  if (!matchesAllowed(id, g.partnerCentral.accounts)) {
+    errors.push(notAllowed('identifier', `program management account ${id} may not be updated on this stage`));
+  }
+  return errors;
+}
+
+// ---- What the same definition writes into serverless.yml (through config/stage.js) ----
+
+type Intrinsic = Record<string, unknown>;
+const sub = (text: string): Intrinsic => ({ 'Fn::Sub': text });
+
+/** The services each kind of passed role goes to: the function that passes it, and iam:PassedToService. */
+export const PASSED_ROLES = {
+  cloudControl: { service: 'cloudformation.amazonaws.com', names: (g: Guardrails) => g.cloudControl.roleNames },
+  launchRole: { service: 'servicecatalog.amazonaws.com', names: (g: Guardrails) => g.provisionedProducts.launchRoleNames },
+} as const;
+
+/**
+ * The iam:PassRole statements of the function that passes a kind of role:
+ * the stage's role names in the deploying account, to that one service;
+ * never a role with a path (`role/*\/*`: IAM's `*` would match a path, the
+ * ingest check refuses one). A stage that allows no role denies them all.
+ */
+export function passRoleStatements(kind: keyof typeof PASSED_ROLES, g: Guardrails): Intrinsic[] {
+  const { service, names } = PASSED_ROLES[kind];
+  const denyPaths = { Effect: 'Deny', Action: ['iam:PassRole'], Resource: [sub('arn:${AWS::Partition}:iam::*:role/*/*')] };
+  if (names(g).length === 0) return [{ Effect: 'Deny', Action: ['iam:PassRole'], Resource: ['*'] }];
+  return [
+    {
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: names(g).map((name) => sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}`)),
+      Condition: { StringEquals: { 'iam:PassedToService': service } },
+    },
+    denyPaths,
+  ];
+}
+
+/**
+ * The bus policy: who may put which events on Shepherd's bus. EventBridge
+ * evaluates it on every PutEvents entry, and an explicit Deny binds
+ * same-account principals too, so:
+ * - only the deploying account and the configured ones may send at all;
+ * - each request source may be sent only by the principals listed for it;
+ * - source `shepherd` only by Shepherd's own function roles (`shepherdRoleArns`),
+ *   so nobody can forge a completion event a subscriber would act on.
+ * `busArn` and the role ARNs are CloudFormation values (Fn::Sub, Fn::GetAtt).
+ */
+export function busPolicyStatements(g: Guardrails, busArn: unknown, shepherdRoleArns: unknown[], accounts: unknown): Array<{ Sid: string } & Intrinsic> {
+  const extraAccounts = g.extraAccounts.split(',').filter(Boolean);
+  return [
+    {
+      Sid: 'DenyUnconfiguredAccounts',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: busArn,
+      Condition: { StringNotEquals: { 'aws:PrincipalAccount': accounts } },
+    },
+    ...(extraAccounts.length > 0
+      ? [{ Sid: 'AllowConfiguredAccounts', Effect: 'Allow', Principal: { AWS: extraAccounts }, Action: 'events:PutEvents', Resource: busArn }]
+      : []),
+    {
+      Sid: 'DenyForgedShepherd',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: busArn,
+      Condition: { StringEquals: { 'events:source': SHEPHERD_SOURCE }, ArnNotEquals: { 'aws:PrincipalArn': shepherdRoleArns } },
+    },
+    ...Object.entries(g.sources).map(([source, principals], i) => ({
+      Sid: `DenySource${i}`,
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: busArn,
+      Condition: { StringEquals: { 'events:source': source }, ArnNotLike: { 'aws:PrincipalArn': principals } },
+    })),
+  ];
 }

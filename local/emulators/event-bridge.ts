@@ -1,12 +1,21 @@
 /**
  * Emulated EventBridge PutEvents: the API's limits (1–10 entries, 256 KB,
- * a JSON-object Detail), per-entry failures on request from the world file
- * (FailedEntryCount > 0 with a 200 answer, as the service does), and every
- * accepted event handed to the stack for rule matching.
+ * a JSON-object Detail), the bus's resource policy evaluated for the
+ * caller's identity on every entry, per-entry failures on request from the
+ * world file (FailedEntryCount > 0 with a 200 answer, as the service does),
+ * and every accepted event handed to the stack for rule matching.
  */
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type ServiceOperations } from '../aws-server';
+import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
+import { evaluateResourcePolicy } from '../iam-policy';
+import type { PolicyStatement } from '../serverless-config';
 import type { World } from '../world';
+
+/** A principal the local stack knows, by the access key its clients sign with. */
+export interface Identity {
+  principalArn: string;
+  account: string;
+}
 
 export interface EventEnvelope {
   version: '0';
@@ -59,10 +68,14 @@ export class EventBridgeEmulator {
     private readonly sink: EventSink,
     /** Event ids: seeded, so a run repeats. */
     private readonly newId: () => string = () => crypto.randomUUID(),
+    /** Who signed a request; undefined for a key nobody was given (AWS: UnrecognizedClientException). */
+    private readonly identify: (caller: Caller) => Identity | undefined = () => ({ principalArn: `arn:aws:iam::${where.accountId}:root`, account: where.accountId }),
+    /** Each bus's resource policy (serverless.yml's AWS::Events::EventBusPolicy statements). */
+    private readonly policies: Record<string, PolicyStatement[]> = {},
   ) {}
 
   operations(): ServiceOperations {
-    return { PutEvents: (input) => this.putEvents(input) };
+    return { PutEvents: (input, caller) => this.putEvents(input, caller) };
   }
 
   /** Puts a complete envelope on a bus, as if it had arrived there (keeps its id: redelivery tests). */
@@ -71,7 +84,32 @@ export class EventBridgeEmulator {
     this.sink(envelope, busName);
   }
 
-  private putEvents(input: Record<string, unknown>) {
+  /**
+   * The bus policy's answer for one entry. An explicit Deny keyed on the
+   * source (or detail-type) fails the entry with NotAuthorizedForSource
+   * (DetailType)Exception, any other refusal with AccessDeniedException: the
+   * per-entry codes the PutEventsResultEntry reference lists. (Which code AWS
+   * picks when several statements deny is not documented; the first is used.)
+   */
+  private refusal(identity: Identity, busName: string, raw: Record<string, unknown>): { ErrorCode: string; ErrorMessage: string } | undefined {
+    const busArn = `arn:aws:events:${this.where.region}:${this.where.accountId}:event-bus/${busName}`;
+    const decision = evaluateResourcePolicy(this.policies[busName] ?? [], this.where.accountId, {
+      principalArn: identity.principalArn,
+      principalAccount: identity.account,
+      action: 'events:PutEvents',
+      resource: busArn,
+      keys: { 'events:source': String(raw.Source), 'events:detail-type': String(raw.DetailType) },
+    });
+    if (decision.allowed) return undefined;
+    const keys = JSON.stringify(decision.statement?.Condition ?? {});
+    if (keys.includes('"events:source"')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
+    if (keys.includes('"events:detail-type"')) return { ErrorCode: 'NotAuthorizedForDetailTypeException', ErrorMessage: 'Not authorized for the detail type.' };
+    return { ErrorCode: 'AccessDeniedException', ErrorMessage: `User: ${identity.principalArn} is not authorized to perform: events:PutEvents on resource: ${busArn}` };
+  }
+
+  private putEvents(input: Record<string, unknown>, caller: Caller) {
+    const identity = this.identify(caller);
+    if (!identity) throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
       throw new AwsError('ValidationException', "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10");
@@ -92,6 +130,8 @@ export class EventBridgeEmulator {
         return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
       }
       if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      const refused = this.refusal(identity, busName, raw);
+      if (refused) return refused;
       const fault = this.world.eventBridge.failEntries;
       if (fault && this.failedEntryCount < fault.times) {
         this.failedEntryCount++;
@@ -102,7 +142,8 @@ export class EventBridgeEmulator {
         id: this.newId(),
         'detail-type': String(raw.DetailType),
         source: String(raw.Source),
-        account: this.where.accountId,
+        // The sender's account, as EventBridge stamps it (rules and ingest read it).
+        account: identity.account,
         time: eventTime(typeof raw.Time === 'number' ? new Date(raw.Time * 1000) : this.clock.now()),
         region: this.where.region,
         resources: Array.isArray(raw.Resources) ? raw.Resources.map(String) : [],

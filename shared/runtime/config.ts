@@ -22,6 +22,9 @@ export interface Config {
   sweepLookbackSeconds: number;
   /** The serverless stage: selects the guardrails in config/guardrails.json. */
   stage: string;
+  /** The partition and account Shepherd is deployed in: roles are passed only within them. */
+  partition: string;
+  accountId: string;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,6 +47,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     stateMachineArns: (env.STATE_MACHINE_ARNS ?? '').split(',').filter(Boolean),
     sweepLookbackSeconds: positiveInt(env, 'SWEEP_LOOKBACK_SECONDS', 3 * 24 * 3600),
     stage: env.STAGE ?? 'default',
+    partition: env.PARTITION ?? 'aws',
+    accountId: env.ACCOUNT_ID ?? '',
   };
 }
 

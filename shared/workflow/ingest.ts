@@ -3,7 +3,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { z } from 'zod';
 import type { EventContract, FieldError } from '../contracts/events';
 import { requestId as requestIdConstraint } from '../contracts/constraints';
-import { guardrailsFor, type Guardrails } from '../guardrails';
+import { guardrailsFor, type Deployment, type Guardrails } from '../guardrails';
 import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
 import { stableStringify } from '../json';
@@ -31,8 +31,8 @@ export type IngestResult =
 export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.ZodType<{ requestId?: string }>> {
   contract: EventContract<S>;
   workflow: WorkflowName;
-  /** What is refused is refused here, before any AWS call. */
-  authorize?: (request: RequestBody<z.infer<S>>, guardrails: Guardrails) => FieldError[];
+  /** What is refused is refused here, before any AWS call. Every kind has one. */
+  authorize: (request: RequestBody<z.infer<S>>, guardrails: Guardrails, where: Deployment) => FieldError[];
   /** The request as the workflow carries it (large documents stored aside); the validated request itself when absent. */
   carry?: (request: RequestBody<z.infer<S>>, requestId: string, ports: Ports) => Promise<unknown>;
 }
@@ -96,7 +96,8 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
   if (explicitId === undefined && !requestIdConstraint.safeParse(requestId).success) {
     return reject('the event id cannot name an execution', [{ field: 'requestId', code: 'required', message: 'give a requestId: this event id is not one (1–80 of [A-Za-z0-9_-])' }]);
   }
-  const refused = kind.authorize?.(request as RequestBody<z.infer<S>>, guardrailsFor(ports.config.stage)) ?? [];
+  const where = { partition: ports.config.partition, accountId: ports.config.accountId };
+  const refused = kind.authorize(request as RequestBody<z.infer<S>>, guardrailsFor(ports.config.stage), where);
   if (refused.length > 0) return reject('the request is outside what this stage allows', refused, requestId);
 
   // Documents stored aside before anything else, so a request that cannot be carried is rejected, not half-started.

@@ -1,10 +1,17 @@
 /**
  * Every kind of request Shepherd takes, by detail-type: its contract, the
- * workflow that runs it and the stage's allowlist for it. The intake routes
+ * workflow that runs it and the stage's allowlist for it (every kind has one:
+ * an unlisted stage allows no AWS change of any kind). The intake routes
  * by this table; a new workflow's request is one more line here.
  */
 import { contracts } from '../contracts/events';
-import { authorizePortfolioShare, authorizeResourceOperation } from '../guardrails';
+import {
+  authorizeOrganizationsAccessChange,
+  authorizePortfolioShare,
+  authorizeProgramManagementAccountUpdate,
+  authorizeProvisionedProductUpdate,
+  authorizeResourceOperation,
+} from '../guardrails';
 import { carryDocuments } from '../resource-operation/documents';
 import type { RequestKind } from './ingest';
 
@@ -12,9 +19,9 @@ export const REQUEST_KINDS: Record<string, RequestKind> = Object.fromEntries(
   [
     { contract: contracts.resourceOperationRequested, workflow: 'resource-operation', authorize: authorizeResourceOperation, carry: carryDocuments },
     { contract: contracts.portfolioShareRequested, workflow: 'portfolio-share', authorize: authorizePortfolioShare },
-    { contract: contracts.organizationsAccessChangeRequested, workflow: 'organizations-access' },
-    { contract: contracts.provisionedProductPropertiesUpdateRequested, workflow: 'provisioned-product-properties' },
-    { contract: contracts.programManagementAccountUpdateRequested, workflow: 'program-management-account' },
+    { contract: contracts.organizationsAccessChangeRequested, workflow: 'organizations-access', authorize: authorizeOrganizationsAccessChange },
+    { contract: contracts.provisionedProductPropertiesUpdateRequested, workflow: 'provisioned-product-properties', authorize: authorizeProvisionedProductUpdate },
+    { contract: contracts.programManagementAccountUpdateRequested, workflow: 'program-management-account', authorize: authorizeProgramManagementAccountUpdate },
   ].map((kind) => [kind.contract.detailType, kind as unknown as RequestKind]),
 );
 

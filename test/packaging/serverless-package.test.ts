@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
 import { loadServiceModel } from '../../local/serverless-config';
-import { guardrailsFor } from '../../shared/guardrails';
+import { guardrailsFor, passRoleStatements } from '../../shared/guardrails';
 
 const root = join(__dirname, '..', '..');
 let template: { Resources: Record<string, { Type: string; Properties: any }> };
@@ -36,10 +36,10 @@ beforeAll(() => {
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 const functionNamed = (key: string) => template.Resources[`${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`]!;
 
-/** Every action granted to a function's own role, except CloudWatch Logs. */
+/** Every action granted (Allow) to a function's own role, except CloudWatch Logs. */
 function actionsOf(key: string): string[] {
   const roleId = functionNamed(key).Properties.Role['Fn::GetAtt'][0];
-  const statements = template.Resources[roleId]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+  const statements = template.Resources[roleId]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
   return statements
     .flatMap((s: any) => [s.Action].flat())
     .filter((a: string) => !a.startsWith('logs:'))
@@ -78,7 +78,7 @@ describe('serverless package', () => {
 
   it('queues every request the stage accepts, durably, for the intake to take with partial batch responses', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-    const who = { sources: guardrailsFor('test').sources, accounts: { 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] } };
+    const who = { sources: Object.keys(guardrailsFor('test').sources), accounts: { 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] } };
     const toQueue = rules.filter((r) => r.Targets[0].Arn['Fn::GetAtt']?.[0] === 'RequestQueue');
     expect(toQueue).toHaveLength(1);
     const [rule] = toQueue;
@@ -117,19 +117,43 @@ describe('serverless package', () => {
     expect({ ruleArn, matches }).toEqual({ ruleArn, matches: true });
   });
 
-  it('lets only the deploying and configured accounts put events on the bus, and logs requests the stage does not accept', () => {
-    const deny = template.Resources.BusDenyOtherAccounts!.Properties;
-    expect(deny.Statement).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'events:PutEvents' });
-    expect(deny.Statement.Condition.StringNotEquals['aws:PrincipalAccount']).toEqual({ 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] });
-    // The test stage configures no extra accounts, so the Allow is not created.
-    expect((template as any).Conditions.HasExtraAccounts).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
-    expect((template.Resources.BusAllowExtraAccounts as any).Condition).toBe('HasExtraAccounts');
+  it('lets only the deploying and configured accounts put events on the bus, each request source only from its principals, and `shepherd` only from its own roles', () => {
+    const policies = ofType('AWS::Events::EventBusPolicy').map(([id, r]) => ({ id, ...r.Properties, DependsOn: (r as any).DependsOn }));
+    const bySid = Object.fromEntries(policies.map((p) => [p.StatementId, p]));
+    // CloudFormation names these by StatementId account-wide: the stage is part of it.
+    expect(Object.keys(bySid).every((sid) => sid.startsWith('shepherd-test-'))).toBe(true);
+    expect(policies.every((p) => JSON.stringify(p.EventBusName) === JSON.stringify({ Ref: 'Bus' }))).toBe(true);
+    // Created one after another (each is a PutPermission on the same policy).
+    expect(policies.slice(1).every((p, i) => p.DependsOn?.[0] === policies[i]!.id)).toBe(true);
+
+    const accounts = bySid['shepherd-test-DenyUnconfiguredAccounts']!.Statement;
+    expect(accounts).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'events:PutEvents' });
+    expect(accounts.Condition.StringNotEquals['aws:PrincipalAccount']).toEqual({ 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] });
+    // The test stage configures no extra accounts: no Allow at all.
+    expect(policies.some((p) => p.Statement.Effect === 'Allow')).toBe(false);
+
+    // `shepherd` may be sent only by the roles of the functions that publish — exactly those with events:PutEvents.
+    const forged = bySid['shepherd-test-DenyForgedShepherd']!.Statement;
+    expect(forged.Condition.StringEquals).toEqual({ 'events:source': 'shepherd' });
+    const allowedRoles = forged.Condition.ArnNotEquals['aws:PrincipalArn'].map((r: any) => r['Fn::GetAtt'][0]).sort();
+    const publishers = ofType('AWS::IAM::Role')
+      .filter(([, role]) => role.Properties.Policies.some((p: any) => p.PolicyDocument.Statement.some((st: any) => st.Effect === 'Allow' && [st.Action].flat().includes('events:PutEvents'))))
+      .map(([id]) => id)
+      .sort();
+    expect(allowedRoles).toEqual(publishers);
+    expect(publishers).toContain('EmitResourceOperationCompletedIamRoleLambdaExecution');
+
+    // One Deny per accepted source, tied to the principals config/guardrails.json lists for it.
+    const sources = guardrailsFor('test').sources;
+    const sourceDenies = policies.filter((p) => p.Statement.Condition?.ArnNotLike);
+    expect(Object.fromEntries(sourceDenies.map((p) => [p.Statement.Condition.StringEquals['events:source'], p.Statement.Condition.ArnNotLike['aws:PrincipalArn']]))).toEqual(sources);
+
     for (const id of ['UnacceptedSourceRule', 'UnacceptedAccountRule']) {
       const rule = template.Resources[id]!.Properties;
       expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['UnacceptedRequestsLogGroup', 'Arn'] });
       expect(rule.EventPattern['detail-type']).toHaveLength(Object.values(contracts as Record<string, EventContract>).filter((c) => c.direction === 'request').length);
     }
-    expect(template.Resources.UnacceptedSourceRule!.Properties.EventPattern.source).toEqual([{ 'anything-but': guardrailsFor('test').sources }]);
+    expect(template.Resources.UnacceptedSourceRule!.Properties.EventPattern.source).toEqual([{ 'anything-but': Object.keys(sources) }]);
   });
 
   it('rescues terminal events from Step Functions status changes of its own state machines, and sweeps every 15 minutes', () => {
@@ -149,8 +173,9 @@ describe('serverless package', () => {
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
       'states:DescribeExecution', 'states:GetExecutionHistory', 'states:StartExecution',
     ]);
+    // The test stage is not in config/guardrails.json: it may pass no role (iam:PassRole is denied, below).
     expect(actionsOf('startResourceOperation')).toEqual([
-      'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:UpdateResource', 'dynamodb:GetItem', 'iam:PassRole',
+      'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:UpdateResource', 'dynamodb:GetItem',
     ]);
     expect(actionsOf('checkResourceOperation')).toEqual(['cloudformation:GetResourceRequestStatus']);
     expect(actionsOf('emitResourceOperationCompleted')).toEqual([
@@ -176,7 +201,7 @@ describe('serverless package', () => {
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
     ]);
 
-    expect(actionsOf('startProvisionedProductUpdate')).toEqual(['iam:PassRole', 'servicecatalog:UpdateProvisionedProductProperties']);
+    expect(actionsOf('startProvisionedProductUpdate')).toEqual(['servicecatalog:UpdateProvisionedProductProperties']);
     expect(actionsOf('checkProvisionedProductUpdate')).toEqual(['servicecatalog:DescribeRecord']);
     expect(actionsOf('emitProvisionedProductUpdated')).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents',
@@ -224,20 +249,37 @@ describe('serverless package', () => {
     }
   });
 
-  it('grants no wildcard action, and iam:PassRole only to the service that needs it, on the configured roles', () => {
+  it('grants no wildcard action, and iam:PassRole exactly as shared/guardrails.ts writes it: the stage\'s role names, one service, never a path', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) {
       for (const policy of role.Properties.Policies ?? []) {
         for (const statement of policy.PolicyDocument.Statement) {
           for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*/);
-          if ([statement.Action].flat().includes('iam:PassRole')) {
-            const passedTo = statement.Condition.StringEquals['iam:PassedToService'];
-            const prefix = { 'cloudformation.amazonaws.com': 'shepherd-cloudcontrol-', 'servicecatalog.amazonaws.com': 'servicecatalog-launch-' }[passedTo as string];
-            expect(prefix).toBeDefined();
-            expect(JSON.stringify(statement.Resource)).toContain(`:role/${prefix}*`);
-          }
         }
       }
     }
+    const passRoleOf = (fnKey: string) => {
+      const roleId = functionNamed(fnKey).Properties.Role['Fn::GetAtt'][0];
+      return template.Resources[roleId]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().includes('iam:PassRole'));
+    };
+    const denyPaths = { Effect: 'Deny', Action: ['iam:PassRole'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/*/*' }] };
+    const g = guardrailsFor('test');
+    expect(passRoleOf('startResourceOperation')).toEqual([passRoleStatements('cloudControl', g)[0], denyPaths]);
+    expect(passRoleOf('startProvisionedProductUpdate')).toEqual([passRoleStatements('launchRole', g)[0], denyPaths]);
+    // The test stage is not listed: it passes no role at all.
+    expect(passRoleOf('startResourceOperation')[0]).toEqual({ Effect: 'Deny', Action: ['iam:PassRole'], Resource: ['*'] });
+    // A listed stage: its names, in the deploying account, to that service only.
+    const local = passRoleStatements('cloudControl', guardrailsFor('local'));
+    expect(local).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/shepherd-cloudcontrol-*' }],
+        Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      },
+      denyPaths,
+    ]);
+    const others = ofType('AWS::IAM::Role').filter(([, role]) => JSON.stringify(role.Properties.Policies).includes('iam:PassRole')).map(([id]) => id).sort();
+    expect(others).toEqual(['StartProvisionedProductUpdateIamRoleLambdaExecution', 'StartResourceOperationIamRoleLambdaExecution']);
   });
 
   it('scopes PutEvents to Shepherd\'s bus and Step Functions calls to its own executions', () => {

@@ -35,7 +35,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
       ledgerTable: 'shepherd-test-ledger', deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-dead-letters',
       requestQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests',
       requestDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests-dead-letters',
-      stateMachineArns: WORKFLOW_NAMES.map((w) => STATE_MACHINE_ARN.replace('resource-operation', w)), sweepLookbackSeconds: 3600, stage: 'local',
+      stateMachineArns: WORKFLOW_NAMES.map((w) => STATE_MACHINE_ARN.replace('resource-operation', w)), sweepLookbackSeconds: 3600, stage: 'local', partition: 'aws', accountId: '123456789012',
     },
     logger: new Logger({ serviceName: 'shepherd-test', logLevel: 'SILENT' }),
     invocation: { remainingMs: () => 60_000 },

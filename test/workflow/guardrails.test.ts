@@ -6,7 +6,7 @@
  * reach an AWS API.
  */
 import { LocalStack } from '../../local/stack';
-import { guardrailsFor, matchesAllowed } from '../../shared/guardrails';
+import { guardrailsFor, isListedStage, matchesAllowed } from '../../shared/guardrails';
 import { T0, callsTo, rejections } from '../support/stack';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
 
@@ -78,17 +78,36 @@ describe('what may be done', () => {
 });
 
 describe('config/guardrails.json', () => {
-  it('falls back to the default stage, which allows no AWS change at all', () => {
+  it('falls back to the default stage, which allows no AWS change of any kind', () => {
     const g = guardrailsFor('some-new-stage');
     expect(g).toEqual(guardrailsFor('default'));
-    expect(g.cloudControl.resourceTypes).toEqual({});
-    expect(g.serviceCatalog.portfolios).toEqual([]);
+    expect(isListedStage('some-new-stage')).toBe(false);
+    expect(isListedStage('local')).toBe(true);
+    expect(g.cloudControl).toEqual({ resourceTypes: {}, roleNames: [] });
+    expect(g.serviceCatalog).toEqual({ portfolios: [], shareTargets: [] });
+    expect(g.organizationsAccess).toEqual({ enable: false, disable: false });
+    expect(g.provisionedProducts).toEqual({ products: [], owners: [], launchRoleNames: [] });
+    expect(g.partnerCentral).toEqual({ catalogs: [], accounts: [] });
+    // Prototype names are not stages.
+    expect(guardrailsFor('__proto__')).toEqual(guardrailsFor('default'));
+    expect(guardrailsFor('constructor')).toEqual(guardrailsFor('default'));
   });
 
-  it('refuses a file that would let Shepherd accept its own events, or a malformed account list', () => {
-    const stage = { sources: ['shepherd'], extraAccounts: '', cloudControl: { resourceTypes: {}, roleArns: [] }, serviceCatalog: { portfolios: [], shareTargets: [] } };
+  it('refuses a file that would let Shepherd accept its own events, a malformed account list, a role path, or a missing kind', () => {
+    const stage = {
+      sources: { shepherd: ['arn:aws:iam::000000000000:role/x'] }, extraAccounts: '', cloudControl: { resourceTypes: {}, roleNames: [] },
+      serviceCatalog: { portfolios: [], shareTargets: [] }, organizationsAccess: { enable: false, disable: false },
+      provisionedProducts: { products: [], owners: [], launchRoleNames: [] }, partnerCentral: { catalogs: [], accounts: [] },
+    };
+    const ok = { ...stage, sources: { a: ['arn:aws:iam::000000000000:role/x'] } };
+    expect(() => guardrailsFor('x', { stages: { default: ok } })).not.toThrow();
     expect(() => guardrailsFor('x', { stages: { default: stage } })).toThrow(/own source/);
-    expect(() => guardrailsFor('x', { stages: { default: { ...stage, sources: ['a'], extraAccounts: '1234' } } })).toThrow(/extraAccounts/);
+    expect(() => guardrailsFor('x', { stages: { default: { ...ok, extraAccounts: '1234' } } })).toThrow(/extraAccounts/);
+    expect(() => guardrailsFor('x', { stages: { default: { ...ok, sources: { a: [] } } } })).toThrow(/sources\.a/);
+    expect(() => guardrailsFor('x', { stages: { default: { ...ok, sources: { a: ['*'] } } } })).toThrow(/IAM role or user ARN/);
+    expect(() => guardrailsFor('x', { stages: { default: { ...ok, cloudControl: { resourceTypes: {}, roleNames: ['team/*'] } } } })).toThrow(/no path/);
+    const { partnerCentral: _missing, ...withoutPartnerCentral } = ok;
+    expect(() => guardrailsFor('x', { stages: { default: withoutPartnerCentral } })).toThrow(/partnerCentral/);
   });
 
   it('matches `*` as any run of characters and nothing else as a pattern', () => {

@@ -1,0 +1,95 @@
+'use strict';
+
+/**
+ * What serverless.yml takes from config/guardrails.json for a stage, computed
+ * by shared/guardrails.ts — the module ingest checks requests with — so the
+ * rule's sources, the bus policy and the iam:PassRole statements say what
+ * ingest enforces, from one definition:
+ *
+ *   ${file(./config/stage.js):byStage.${sls:stage}.requestSources}
+ *
+ * The local stack resolves the same addresses (local/serverless-config.ts).
+ * Plain CommonJS because serverless loads it with Node's require; the
+ * TypeScript is loaded through tsx when nothing else can load it.
+ */
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { parse } = require('yaml');
+
+function loadTypeScript(path) {
+  try {
+    return require(path); // jest and tsx load TypeScript themselves
+  } catch (error) {
+    if (!/Unexpected token|Cannot use import|ERR_UNKNOWN_FILE_EXTENSION|ERR_REQUIRE_ESM|Unknown file extension|ERR_IMPORT_ATTRIBUTE/.test(`${error.code} ${error.message}`)) throw error;
+    return require('tsx/cjs/api').require(path, __filename);
+  }
+}
+
+/** serverless' logical id of the role serverless-iam-roles-per-function gives a function. */
+function roleLogicalId(functionKey) {
+  const normalized = functionKey.charAt(0).toUpperCase() + functionKey.slice(1);
+  return `${normalized.replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}IamRoleLambdaExecution`;
+}
+
+/** The functions whose own role may call events:PutEvents: the only principals that may send as `shepherd`. */
+function publishingFunctions(config) {
+  return Object.entries(config.functions ?? {})
+    .filter(([, fn]) => (fn.iamRoleStatements ?? []).some((s) => s.Effect === 'Allow' && [s.Action].flat().includes('events:PutEvents')))
+    .map(([key]) => key);
+}
+
+/**
+ * CloudFormation names an EventBusPolicy by its StatementId, account-wide
+ * (aws-cdk#29627): two stages (or services) in one account must not share one.
+ */
+function statementId(service, stage, sid) {
+  const id = `${service}-${stage}-${sid}`;
+  if (!/^[a-zA-Z0-9-_]{1,64}$/.test(id)) throw new Error(`bus policy statement id "${id}" must be 1-64 of [a-zA-Z0-9-_]: use a shorter stage name`);
+  return id;
+}
+
+const warned = new Set();
+
+function derive(stage) {
+  const guardrails = loadTypeScript(join(__dirname, '..', 'shared', 'guardrails.ts'));
+  if (!guardrails.isListedStage(stage) && !warned.has(stage)) {
+    warned.add(stage);
+    process.emitWarning(
+      `stage "${stage}" is not in config/guardrails.json: it gets the "default" guardrails, which allow no AWS change of any kind (every request is rejected). Add the stage before deploying it.`,
+      { code: 'SHEPHERD_UNLISTED_STAGE' },
+    );
+  }
+  const g = guardrails.guardrailsFor(stage);
+  const config = parse(readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8'));
+  const busArn = { 'Fn::GetAtt': ['Bus', 'Arn'] };
+  const accounts = { 'Fn::Split': [',', { 'Fn::Sub': `\${AWS::AccountId},${g.extraAccounts}` }] };
+  const shepherdRoles = publishingFunctions(config).map((key) => ({ 'Fn::GetAtt': [roleLogicalId(key), 'Arn'] }));
+  const statements = guardrails.busPolicyStatements(g, busArn, shepherdRoles, accounts);
+  const one = (kind) => {
+    const [first] = guardrails.passRoleStatements(kind, g);
+    return first;
+  };
+  return {
+    requestSources: Object.keys(g.sources),
+    allowedAccounts: accounts,
+    busPolicy: {
+      Resources: Object.fromEntries(
+        statements.map(({ Sid, ...statement }, i) => [
+          `BusPolicy${Sid}`,
+          {
+            Type: 'AWS::Events::EventBusPolicy',
+            // One at a time: each is a PutPermission on the same bus policy.
+            ...(i > 0 ? { DependsOn: [`BusPolicy${statements[i - 1].Sid}`] } : {}),
+            Properties: { EventBusName: { Ref: 'Bus' }, StatementId: statementId(config.service, stage, Sid), Statement: statement },
+          },
+        ]),
+      ),
+    },
+    // The Allow (or, when the stage allows no role, a Deny on all); the Deny on role paths is written beside it.
+    passRole: { cloudControl: one('cloudControl'), launchRole: one('launchRole') },
+  };
+}
+
+module.exports = {
+  byStage: new Proxy({}, { get: (_target, stage) => (typeof stage === 'string' && stage !== 'then' ? derive(stage) : undefined) }),
+};
