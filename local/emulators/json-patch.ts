@@ -1,4 +1,11 @@
-/** RFC 6902 JSON Patch, as Cloud Control applies a PatchDocument to a resource model. */
+/**
+ * RFC 6902 JSON Patch, as Cloud Control applies a PatchDocument to a resource
+ * model. Written by hand (fast-json-patch passes 106/108 of the official
+ * json-patch-tests, and its prototype guards are opt-in); prototype-safe: a
+ * pointer walks own properties only, array tokens are indices, and values
+ * are defined as own data properties, so `/__proto__/x` or `/constructor/...`
+ * address nothing that is not in the document.
+ */
 export type PatchOperation = { op: string; path: string; from?: string; value?: unknown };
 
 function tokens(pointer: string): string[] {
@@ -9,14 +16,29 @@ function tokens(pointer: string): string[] {
 
 type Container = Record<string, unknown> | unknown[];
 
+/** The child a token names: an own property (or an array index), never something inherited. */
+function child(node: unknown, token: string): { found: boolean; value?: unknown } {
+  if (node === null || typeof node !== 'object') return { found: false };
+  if (Array.isArray(node)) {
+    if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) return { found: false };
+    return { found: true, value: node[Number(token)] };
+  }
+  return Object.hasOwn(node, token) ? { found: true, value: (node as Record<string, unknown>)[token] } : { found: false };
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 function parentOf(doc: unknown, pointer: string): { parent: Container; key: string } {
   const path = tokens(pointer);
   const key = path.pop();
   if (key === undefined) throw new Error('the whole document cannot be the target');
   let node: unknown = doc;
   for (const token of path) {
-    if (node === null || typeof node !== 'object') throw new Error(`path "${pointer}" does not exist`);
-    node = (node as Record<string, unknown>)[token];
+    const next = child(node, token);
+    if (!next.found) throw new Error(`path "${pointer}" does not exist`);
+    node = next.value;
   }
   if (node === null || typeof node !== 'object') throw new Error(`path "${pointer}" does not exist`);
   return { parent: node as Container, key };
@@ -25,8 +47,9 @@ function parentOf(doc: unknown, pointer: string): { parent: Container; key: stri
 function read(doc: unknown, pointer: string): unknown {
   let node = doc;
   for (const token of tokens(pointer)) {
-    if (node === null || typeof node !== 'object' || !(token in (node as object))) throw new Error(`path "${pointer}" does not exist`);
-    node = (node as Record<string, unknown>)[token];
+    const next = child(node, token);
+    if (!next.found) throw new Error(`path "${pointer}" does not exist`);
+    node = next.value;
   }
   return node;
 }
@@ -34,20 +57,20 @@ function read(doc: unknown, pointer: string): unknown {
 function add(doc: unknown, pointer: string, value: unknown): void {
   const { parent, key } = parentOf(doc, pointer);
   if (Array.isArray(parent)) {
-    const index = key === '-' ? parent.length : Number(key);
+    const index = key === '-' ? parent.length : /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : Number.NaN;
     if (!Number.isInteger(index) || index < 0 || index > parent.length) throw new Error(`index "${key}" is out of range`);
     parent.splice(index, 0, value);
-  } else parent[key] = value;
+  } else setOwn(parent, key, value);
 }
 
 function remove(doc: unknown, pointer: string): void {
   const { parent, key } = parentOf(doc, pointer);
   if (Array.isArray(parent)) {
-    const index = Number(key);
+    const index = /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : Number.NaN;
     if (!Number.isInteger(index) || index < 0 || index >= parent.length) throw new Error(`index "${key}" is out of range`);
     parent.splice(index, 1);
   } else {
-    if (!(key in parent)) throw new Error(`path "${pointer}" does not exist`);
+    if (!Object.hasOwn(parent, key)) throw new Error(`path "${pointer}" does not exist`);
     delete parent[key];
   }
 }

@@ -81,8 +81,19 @@ export const fieldError = z.object({
 export type FieldError = z.infer<typeof fieldError>;
 
 export const requestRejectedDetail = z.object({
-  requestId: z.string().optional(),
-  eventId: z.string(),
+  requestId: z
+    .string()
+    .optional()
+    .describe(
+      "Present only when this rejection ends that request: the rejected event owns the requestId (no other request had it). Then it is the request's one terminal event, and the requestId is used up.",
+    ),
+  namedRequestId: z
+    .string()
+    .optional()
+    .describe(
+      'The requestId the rejected event named when it does not own it: another request has it (a conflict), the event was a cancel of it, or it is not a valid id. This rejection does not end that request.',
+    ),
+  eventId: z.string().describe('The rejected event'),
   source: z.string(),
   detailType: z.string(),
   reason: z.string(),

@@ -16,20 +16,38 @@ export function fieldPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** The top-level fields whose values nest deeper than MAX_JSON_DEPTH, found without recursion. */
-function tooDeep(detail: unknown): string[] {
-  const found = new Set<string>();
-  const stack: Array<{ value: unknown; depth: number; field: string }> = [{ value: detail, depth: 0, field: '' }];
-  while (stack.length > 0) {
-    const { value, depth, field } = stack.pop()!;
+/**
+ * The one key JSON can carry that JavaScript objects cannot hold as data:
+ * `__proto__`. JSON.parse keeps it as an own property, but every copy made
+ * by assignment (zod's parse among them) turns it into a prototype change
+ * and drops it, silently. No AWS property is named so; such a request is
+ * refused, naming the key, instead of being sent without it. (`constructor`
+ * and `prototype` are ordinary data keys and are kept.)
+ */
+export const UNSAFE_KEY = '__proto__';
+
+/** Values nested deeper than MAX_JSON_DEPTH (by top-level field) and `__proto__` keys (by path), found without recursion. */
+function unsafeShape(detail: unknown): FieldError[] {
+  const deep = new Set<string>();
+  const errors: FieldError[] = [];
+  const stack: Array<{ value: unknown; depth: number; field: string; path: PropertyKey[] }> = [{ value: detail, depth: 0, field: '', path: [] }];
+  while (stack.length > 0 && errors.length <= MAX_REPORTED_ERRORS) {
+    const { value, depth, field, path } = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) {
-      found.add(field);
+      deep.add(field);
       continue;
     }
-    for (const [key, child] of Object.entries(value)) stack.push({ value: child, depth: depth + 1, field: depth === 0 ? key : field });
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = [...path, Array.isArray(value) ? Number(key) : key];
+      if (key === UNSAFE_KEY) {
+        errors.push({ field: fieldPath(childPath), code: 'unsafe_key', message: `the key "${UNSAFE_KEY}" cannot be carried (no AWS property has that name)` });
+        continue;
+      }
+      stack.push({ value: child, depth: depth + 1, field: depth === 0 ? key : field, path: childPath });
+    }
   }
-  return [...found];
+  return [...[...deep].map((field) => ({ field, code: 'too_deep', message: `nests deeper than ${MAX_JSON_DEPTH} levels` })), ...errors];
 }
 
 const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
@@ -45,13 +63,12 @@ function bounded(errors: FieldError[]): FieldError[] {
 /**
  * Validates an event detail and reports every offending field with the rule
  * it broke. Unknown keys are reported one by one so a typo names itself.
- * JSON nested deeper than MAX_JSON_DEPTH is refused before parsing.
+ * JSON nested deeper than MAX_JSON_DEPTH, and `__proto__` keys, are refused
+ * before parsing.
  */
 export function validateDetail<S extends z.ZodType>(schema: S, detail: unknown): Validation<z.infer<S>> {
-  const deep = tooDeep(detail);
-  if (deep.length > 0) {
-    return { ok: false, errors: bounded(deep.map((field) => ({ field, code: 'too_deep', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }))) };
-  }
+  const unsafe = unsafeShape(detail);
+  if (unsafe.length > 0) return { ok: false, errors: bounded(unsafe) };
   const result = schema.safeParse(detail);
   if (result.success) return { ok: true, value: result.data };
   const errors: FieldError[] = [];

@@ -64,13 +64,14 @@ function requestTokenIn(event: HistoryEvent): string | undefined {
  * apply gets a `Request Rejected` event saying why.
  */
 export async function cancelResourceOperation(event: IncomingEvent, ports: Ports, waitedMs = Number.POSITIVE_INFINITY): Promise<CancelResult> {
+  // A cancel names the request it is about; its rejection never ends that request (only the request's owner can).
   const reject = async (reason: string, field = 'requestId', code = 'not_cancellable', requestId = claimedRequestId(event)) => {
-    await rejectRequest(event, reason, [{ field, code, message: reason }], requestId, ports);
+    await rejectRequest(event, reason, [{ field, code, message: reason }], { names: requestId }, ports);
     return { outcome: 'REJECTED' as const, requestId, reason };
   };
   const validation = validateDetail(contracts.resourceOperationCancelRequested.detail, event.detail);
   if (!validation.ok) {
-    await rejectRequest(event, 'the cancel request detail is invalid', validation.errors, claimedRequestId(event), ports);
+    await rejectRequest(event, 'the cancel request detail is invalid', validation.errors, { names: claimedRequestId(event) }, ports);
     return { outcome: 'REJECTED', requestId: claimedRequestId(event), reason: 'invalid detail' };
   }
   const { requestId } = validation.value;
@@ -81,13 +82,21 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
   if (applied.done) return applied.value as CancelResult;
   const executionArn = executionArnFor(stateMachineArnFor('resource-operation', ports.config.stateMachineArns), requestId);
 
+  // Only whoever sent a request may cancel it: the same source from the same account (the bus policy
+  // ties each source to its principals). An owner recorded without a sender cannot be vouched for.
+  const owner = await ports.ledger.lookup<RequestOwner>(requestOwnerKey(requestId));
+  if (owner.done && owner.value.workflow !== 'resource-operation') {
+    return reject(`request "${requestId}" is ${owner.value.workflow === 'rejected' ? 'a rejected request' : `a ${owner.value.workflow} request`}, not a resource operation`);
+  }
+  if (owner.done && (owner.value.source !== event.source || owner.value.account !== event.account)) {
+    return reject(`only the sender of request "${requestId}" may cancel it`, 'requestId', 'not_owner');
+  }
+
   let status: string | undefined;
   try {
     status = (await ports.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
   } catch (error) {
     if ((error as Error).name !== 'ExecutionDoesNotExist') throw asTransient(error);
-    const owner = await ports.ledger.lookup<RequestOwner>(requestOwnerKey(requestId));
-    if (owner.done && owner.value.workflow !== 'resource-operation') return reject(`request "${requestId}" is a ${owner.value.workflow} request, not a resource operation`);
     if (owner.done) throw new RetryLater(`request "${requestId}" is accepted and about to start`);
     if (waitedMs < UNKNOWN_REQUEST_PATIENCE_MS) throw new RetryLater(`no request "${requestId}" yet; it may be behind this cancel`);
     return reject(`no request "${requestId}" is known`, 'requestId', 'not_found');

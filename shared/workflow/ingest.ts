@@ -5,7 +5,7 @@ import type { EventContract, FieldError } from '../contracts/events';
 import { requestId as requestIdConstraint } from '../contracts/constraints';
 import { guardrailsFor, type Deployment, type Guardrails } from '../guardrails';
 import { validateDetail } from '../contracts/validate';
-import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
+import { claimedRequestId, rejectRequest, type IncomingEvent, type RejectionScope } from '../events/reject';
 import { stableStringify } from '../json';
 import { asTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
@@ -45,13 +45,39 @@ export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.Zod
 export const MAX_STATE_BYTES = 256 * 1024;
 export const MAX_EXECUTION_INPUT_BYTES = 64 * 1024;
 
-/** Who owns a requestId: the first accepted request that named it, whatever its kind. */
+/**
+ * Who owns a requestId: the first event that named it, whatever its kind —
+ * an accepted request (its workflow), or a rejected one (`rejected`: the
+ * rejection was that request's end, and the id is used up).
+ */
 export interface RequestOwner {
-  workflow: WorkflowName;
+  workflow: WorkflowName | 'rejected';
   /** sha256 of the request (detail-type and validated body): the same request again has the same digest. */
   digest: string;
   eventId: string;
   requestedAt: string;
+  /** Who sent it (the envelope's source and account, which the bus policy vouches for): only they may cancel it. */
+  source?: string;
+  account?: string;
+}
+
+/**
+ * The scope of a rejection of `event` naming `requestId`: it ends that
+ * request only if the event owns the id — the id is valid and nobody else
+ * claimed it first (this claims it, so the id's one terminal event is this
+ * rejection). Otherwise it only names it.
+ */
+export async function rejectionScope(event: IncomingEvent, requestId: string, ports: Ports): Promise<RejectionScope> {
+  if (!requestIdConstraint.safeParse(requestId).success) return { names: requestId };
+  const { value: owner } = await ports.ledger.once<RequestOwner>(requestOwnerKey(requestId), async () => ({
+    workflow: 'rejected',
+    digest: createHash('sha256').update(String(event.id)).digest('hex'),
+    eventId: String(event.id),
+    requestedAt: requestedAtOf(event, ports.clock.now()),
+    source: String(event.source),
+    account: String(event.account),
+  }));
+  return owner.workflow === 'rejected' && owner.eventId === String(event.id) ? { ends: requestId } : { names: requestId };
 }
 
 /** The ledger key that gives a requestId to one request, across every kind of request. */
@@ -81,8 +107,8 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
   ports: Ports,
 ): Promise<IngestResult> {
   const { contract } = kind;
-  const reject = async (reason: string, errors: FieldError[], requestId = claimedRequestId(event)) => {
-    await rejectRequest(event, reason, errors, requestId, ports);
+  const reject = async (reason: string, errors: FieldError[], requestId = claimedRequestId(event), scope?: RejectionScope) => {
+    await rejectRequest(event, reason, errors, scope ?? (await rejectionScope(event, requestId, ports)), ports);
     return { outcome: 'REJECTED' as const, requestId, reason };
   };
   if (event['detail-type'] !== contract.detailType) {
@@ -115,11 +141,14 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
     digest,
     eventId: event.id,
     requestedAt: requestedAtOf(event, ports.clock.now()),
+    source: String(event.source),
+    account: String(event.account),
   }));
   if (owner.workflow !== kind.workflow || owner.digest !== digest) {
+    // Another request's id: this rejection is about this event only, never that request's end.
     return reject(`requestId "${requestId}" is already used by a different request`, [
       { field: 'requestId', code: 'conflict', message: 'already names a different request; use a new requestId' },
-    ], requestId);
+    ], requestId, { names: requestId });
   }
 
   // The input is the owner's, whichever event carries the request: a resend starts the same execution, or finds it.

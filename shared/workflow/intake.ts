@@ -61,7 +61,7 @@ async function handle(event: IncomingEvent, ports: Ports, waitedMs: number): Pro
   // The rule routes only request types here; anything else is still answered, never dropped.
   return rejectRequest(event, `"${boundedText(detailType)}" is not a request Shepherd takes`, [
     { field: 'detail-type', code: 'invalid_value', message: 'is not a request type Shepherd takes' },
-  ], claimedRequestId(event), ports);
+  ], { names: claimedRequestId(event) }, ports);
 }
 
 /**

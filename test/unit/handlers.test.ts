@@ -324,7 +324,8 @@ describe('cancel', () => {
     sfn.on(DescribeExecutionCommand).rejects(Object.assign(new Error('nope'), { name: 'ExecutionDoesNotExist' }));
     const result = await cancel(envelope('Resource Operation Cancel Requested', { requestId: 'ghost' }), lambdaContext);
     expect(result).toMatchObject({ outcome: 'REJECTED' });
-    expect(publishedDetails()[0]!.detail).toMatchObject({ requestId: 'ghost', errors: [{ field: 'requestId', code: 'not_found' }] });
+    expect(publishedDetails()[0]!.detail).not.toHaveProperty('requestId');
+    expect(publishedDetails()[0]!.detail).toMatchObject({ namedRequestId: 'ghost', errors: [{ field: 'requestId', code: 'not_found' }] });
   });
 
   it('rejects a cancel for a request that already finished', async () => {

@@ -126,7 +126,7 @@ describe('documented errors', () => {
     expect(stack.provisionedProducts.products.get(PRODUCT)!.launchRole).toBe(LAUNCH_ROLE);
   });
 
-  it('ends FAILED with ResourceNotFoundException for an unknown product and InvalidParametersException for an owner in another account', async () => {
+  it('ends FAILED with ResourceNotFoundException for an unknown product; refuses an owner in another account before any call', async () => {
     stack = await startStack(world());
     await requestUpdates(
       stack,
@@ -135,7 +135,11 @@ describe('documented errors', () => {
     );
     const byId = Object.fromEntries(updated(stack).map((e) => [e.requestId, e]));
     expect(byId['missing-1']).toMatchObject({ status: 'FAILED', errorCode: 'ResourceNotFoundException' });
-    expect(byId['foreign-owner']).toMatchObject({ status: 'FAILED', errorCode: 'InvalidParametersException' });
+    expect(byId['foreign-owner']).toBeUndefined();
+    expect(rejections(stack).map((r) => [r.requestId, r.errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)])).toEqual([
+      ['foreign-owner', ['properties.OWNER:not_allowed']],
+    ]);
+    expect(callsTo(stack, 'UpdateProvisionedProductProperties').map((c) => c.input.ProvisionedProductId)).toEqual(['pp-doesnotexist1']);
     expect(stack.provisionedProducts.products.get(PRODUCT)!.owner).toBe(ALICE);
   });
 
