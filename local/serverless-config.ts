@@ -140,13 +140,18 @@ function get(obj: Json, path: string): Json {
   return path.split('.').reduce<Json>((node, key) => (node && typeof node === 'object' ? (node as Record<string, Json>)[key] : undefined), obj);
 }
 
+/** `${AWS::Region}`, `${Bus}`, `${DataKey.Arn}`: CloudFormation's Fn::Sub placeholders, which serverless leaves alone too. */
+function isSubPlaceholder(expr: string): boolean {
+  return /^AWS::|^[A-Za-z0-9]+(\.[A-Za-z]+)?$/.test(expr);
+}
+
 /** Resolves the serverless variables this project uses: self:, sls:stage, opt:, file(). */
 function resolveVariables(node: Json, raw: Json, root: string, options: { stage: string; region: string }): Json {
   const resolveString = (value: string): Json => {
     const whole = /^\$\{([^{}]+)\}$/.exec(value);
-    if (whole) return resolveVariable(whole[1]!);
+    if (whole && !isSubPlaceholder(whole[1]!)) return resolveVariable(whole[1]!);
     const replaced = value.replace(/\$\{([^{}]+)\}/g, (match, expr: string) => {
-      if (/^AWS::|^[A-Za-z0-9]+(\.[A-Za-z]+)?$/.test(expr)) return match; // Fn::Sub placeholders stay for CloudFormation
+      if (isSubPlaceholder(expr)) return match; // Fn::Sub placeholders stay for CloudFormation
       return String(resolveVariable(expr));
     });
     // Nested variables (`${self:a.${sls:stage}}`) resolve from the inside out, as serverless does.

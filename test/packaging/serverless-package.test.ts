@@ -282,6 +282,69 @@ describe('serverless package', () => {
     expect(others).toEqual(['StartProvisionedProductUpdateIamRoleLambdaExecution', 'StartResourceOperationIamRoleLambdaExecution']);
   });
 
+  it('encrypts request data at rest with its own key, which IAM alone cannot open and only its roles use, through its services', () => {
+    const key = template.Resources.DataKey!.Properties;
+    expect(key.EnableKeyRotation).toBe(true);
+    const keyArn = { 'Fn::GetAtt': ['DataKey', 'Arn'] };
+    // Execution histories and definitions, both queues (requests, dead letters), the ledger, the log groups.
+    for (const [, machine] of ofType('AWS::StepFunctions::StateMachine')) {
+      expect(machine.Properties.EncryptionConfiguration).toEqual({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: { 'Fn::Sub': '${DataKey.Arn}' }, KmsDataKeyReusePeriodSeconds: 300 });
+    }
+    expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(5);
+    for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+      expect({ id, key: queue.Properties.KmsMasterKeyId }).toEqual({ id, key: keyArn });
+      expect(queue.Properties.SqsManagedSseEnabled).toBeUndefined();
+    }
+    expect(template.Resources.LedgerTable!.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn });
+    // The log groups that can hold request data: unaccepted requests are logged whole. (Function logs carry no request data.)
+    for (const id of ['UnacceptedRequestsLogGroup', 'StateMachineLogGroup']) {
+      expect({ id, key: template.Resources[id]!.Properties.KmsKeyId }).toEqual({ id, key: keyArn });
+    }
+
+    const statements: any[] = key.KeyPolicy.Statement;
+    const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+    const dataActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+    const grants = (st: any, action: string) => [st.Action].flat().some((a: string) => new RegExp(`^${a.replace(/\*/g, '.*')}$`).test(action));
+    // The account root (IAM) administers the key but cannot use it on data unless CloudFormation calls on its behalf.
+    const root = statements.filter((st) => JSON.stringify(st.Principal).includes(':root'));
+    for (const st of root) {
+      if (st.Sid === 'DeploymentThroughCloudFormation') {
+        expect(st.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } });
+        continue;
+      }
+      for (const action of dataActions) expect({ sid: st.Sid, action, granted: grants(st, action) }).toEqual({ sid: st.Sid, action, granted: false });
+    }
+    // Shepherd's roles, through Step Functions, SQS and DynamoDB only.
+    const roles = bySid.ShepherdRolesThroughItsServices;
+    expect(roles.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
+    expect(roles.Condition.ArnLike['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/shepherd-test-*' });
+    expect(roles.Condition.StringEquals['kms:ViaService'].map((v: any) => v['Fn::Sub'].split('.')[0]).sort()).toEqual(['dynamodb', 'sqs', 'states']);
+    // Every role of the stack matches that pattern: function roles by name, state machine roles by CloudFormation's naming (stack-logicalId-…).
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      const name = role.Properties.RoleName;
+      if (name === undefined) expect(id).toMatch(/StateMachineRole$/);
+      else expect(JSON.stringify(name)).toContain('"shepherd","test"');
+    }
+    // Services that deliver: EventBridge to the queues (this account only), CloudWatch Logs to its log groups.
+    expect(bySid.EventBridgeDeliversToQueues.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+    expect(Object.keys(bySid.CloudWatchLogsForItsLogGroups.Condition.ArnLike)).toEqual(['kms:EncryptionContext:aws:logs:arn']);
+    expect(Object.keys(bySid).sort()).toEqual(['CloudWatchLogsForItsLogGroups', 'DeploymentThroughCloudFormation', 'EventBridgeDeliversToQueues', 'KeyAdministration', 'ShepherdRolesThroughItsServices']);
+  });
+
+  it('gives the state machines roles that invoke their own functions and set up their log delivery, nothing else', () => {
+    // The log-delivery actions Step Functions requires of the execution role, on * (vended log delivery has no resource-level permissions).
+    const logDelivery = ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'];
+    const machineRoles = ofType('AWS::IAM::Role').filter(([id]) => id.endsWith('StateMachineRole'));
+    expect(machineRoles).toHaveLength(5);
+    for (const [id, role] of machineRoles) {
+      const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+      const actions = statements.flatMap((st: any) => [st.Action].flat()).sort();
+      expect({ id, actions }).toEqual({ id, actions: ['lambda:InvokeFunction', ...logDelivery].sort() });
+      const invoke = statements.find((st: any) => [st.Action].flat().includes('lambda:InvokeFunction'));
+      expect(JSON.stringify(invoke.Resource)).not.toContain('"*"');
+    }
+  });
+
   it('scopes PutEvents to Shepherd\'s bus and Step Functions calls to its own executions', () => {
     const ingestRole = template.Resources[functionNamed('ingestRequests').Properties.Role['Fn::GetAtt'][0]]!;
     const statements = ingestRole.Properties.Policies[0].PolicyDocument.Statement;
