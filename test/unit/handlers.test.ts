@@ -14,7 +14,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ingestRequest } from '../../shared/workflow/ingest';
+import { ingestRequest, requestOwnerKey } from '../../shared/workflow/ingest';
 import { REQUEST_KINDS } from '../../shared/workflow/requests';
 import { cancelResourceOperation } from '../../shared/resource-operation/cancel';
 import type { IncomingEvent } from '../../shared/events/reject';
@@ -333,6 +333,26 @@ describe('cancel', () => {
     await cancel(envelope('Resource Operation Cancel Requested', { requestId: 'req-create-1' }), lambdaContext);
     expect(cloudControl.commandCalls(CancelResourceRequestCommand)).toHaveLength(0);
     expect(publishedDetails()[0]!.detail.reason).toContain('already finished (SUCCEEDED)');
+  });
+
+  it('honours a cancel only from the source and account that sent the request', async () => {
+    const ports = testPorts();
+    await ports.ledger.once(requestOwnerKey('req-create-1'), async () => ({
+      workflow: 'resource-operation', digest: 'd', eventId: 'e', requestedAt: NOW.toISOString(), source: 'platform.provisioning', account: '123456789012',
+    }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    const fromOtherAccount = { ...envelope('Resource Operation Cancel Requested', { requestId: 'req-create-1' }, 'cancel-a'), account: '999999999999' };
+    const fromOtherSource = { ...envelope('Resource Operation Cancel Requested', { requestId: 'req-create-1' }, 'cancel-b'), source: 'platform.catalog' };
+    for (const event of [fromOtherAccount, fromOtherSource]) {
+      expect(await cancelResourceOperation(event as IncomingEvent, ports)).toMatchObject({ outcome: 'REJECTED' });
+    }
+    expect(cloudControl.commandCalls(CancelResourceRequestCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+    for (const { detail } of publishedDetails()) {
+      expect(detail).not.toHaveProperty('requestId');
+      expect(detail).toMatchObject({ namedRequestId: 'req-create-1', errors: [{ field: 'requestId', code: 'not_owner' }] });
+    }
+    expect(publishedDetails()).toHaveLength(2);
   });
 
   it('rejects a malformed cancel', async () => {
