@@ -115,7 +115,7 @@ function describeEvent(envelope: EventEnvelope): string {
     }
     case contracts.requestRejected.detailType: {
       const fields = (d.errors ?? []).map((e: { field: string; message: string }) => `${e.field || '(detail)'} ${e.message}`).join('; ');
-      return `${envelope['detail-type']}  ${d.requestId ?? d.eventId}  ${d.reason}${fields ? ` — ${fields}` : ''}`;
+      return `${envelope['detail-type']}  ${d.requestId ?? `event ${d.eventId}${d.namedRequestId ? ` (named ${d.namedRequestId})` : ''}`}  ${d.reason}${fields ? ` — ${fields}` : ''}`;
     }
     case contracts.portfolioShareAccountFailed.detailType:
       return `${envelope['detail-type']}  ${d.requestId}  ${d.accountId}  ${d.error}${d.message ? `: ${d.message}` : ''}`;
@@ -183,6 +183,7 @@ export async function run(argv: string[], out = process.stdout, err = process.st
   }
   const started = stack.clock.nowMillis();
   const terminal = new Map<string, EventEnvelope>();
+  const rejectedEvents = new Set<string>();
   const progress = (line: string) => {
     if (!args.values.quiet) err.write(`${clockOffset(stack, started)}  ${line}\n`);
   };
@@ -199,7 +200,11 @@ export async function run(argv: string[], out = process.stdout, err = process.st
       case 'event': {
         const { envelope } = event;
         if (envelope.source !== SHEPHERD_SOURCE) return;
-        if (TERMINAL_DETAIL_TYPES.has(envelope['detail-type'])) terminal.set(requestIdOf(envelope), envelope);
+        // A rejection ends the event it refused; it ends a requestId only when it carries one (the event owned it).
+        if (envelope['detail-type'] === contracts.requestRejected.detailType) rejectedEvents.add(String((envelope.detail as { eventId?: unknown }).eventId));
+        if (TERMINAL_DETAIL_TYPES.has(envelope['detail-type']) && typeof (envelope.detail as { requestId?: unknown }).requestId === 'string') {
+          terminal.set(requestIdOf(envelope), envelope);
+        }
         out.write(args.values.json ? `${JSON.stringify(envelope)}\n` : `${describeEvent(envelope)}\n`);
         break;
       }
@@ -208,10 +213,11 @@ export async function run(argv: string[], out = process.stdout, err = process.st
     }
   });
 
-  const expected = new Set<string>();
+  /** Each request sent: its requestId and the event that carried it. */
+  const expected: Array<[requestId: string, eventId: string]> = [];
   const send = async (submission: Submission): Promise<void> => {
     if (submission.kind === 'envelope') {
-      expected.add(requestIdOf(submission.envelope));
+      expected.push([requestIdOf(submission.envelope), submission.envelope.id]);
       stack.inject(submission.envelope);
       return;
     }
@@ -222,7 +228,7 @@ export async function run(argv: string[], out = process.stdout, err = process.st
       return;
     }
     const detail = JSON.parse(submission.entry.Detail ?? '{}') as { requestId?: unknown };
-    expected.add(typeof detail.requestId === 'string' ? detail.requestId : result.EventId);
+    expected.push([typeof detail.requestId === 'string' ? detail.requestId : result.EventId, result.EventId]);
   };
   try {
     for (const submission of submissions) {
@@ -245,12 +251,12 @@ export async function run(argv: string[], out = process.stdout, err = process.st
     return 1;
   }
   await stack.stop();
-  const missing = [...expected].filter((id) => !terminal.has(id));
+  const missing = [...expected].filter(([id, eventId]) => !terminal.has(id) && !rejectedEvents.has(eventId)).map(([id]) => id);
   if (missing.length > 0) {
     err.write(`shepherd: no terminal event for ${missing.length} request(s): ${missing.join(', ')}\n`);
     return 1;
   }
-  if (!args.values.quiet) err.write(`${expected.size} request(s), each ended with its terminal event.\n`);
+  if (!args.values.quiet) err.write(`${expected.length} request(s), each ended with its terminal event.\n`);
   return 0;
 }
 
