@@ -199,7 +199,8 @@ export async function run(argv: string[], out = process.stdout, err = process.st
         break;
       case 'event': {
         const { envelope } = event;
-        if (envelope.source !== SHEPHERD_SOURCE) return;
+        // Shepherd's events: its source on its own bus (the only bus where nobody else may use that source).
+        if (envelope.source !== SHEPHERD_SOURCE || event.busName !== stack.busName) return;
         // A rejection ends the event it refused; it ends a requestId only when it carries one (the event owned it).
         if (envelope['detail-type'] === contracts.requestRejected.detailType) rejectedEvents.add(String((envelope.detail as { eventId?: unknown }).eventId));
         if (TERMINAL_DETAIL_TYPES.has(envelope['detail-type']) && typeof (envelope.detail as { requestId?: unknown }).requestId === 'string') {

@@ -333,9 +333,12 @@ export class LocalStack {
     return this.eventBridge.events.map((e) => e.envelope);
   }
 
-  /** Events Shepherd emitted. */
+  /**
+   * Events Shepherd emitted: source `shepherd` on Shepherd's bus, where its bus policy lets only Shepherd's
+   * roles send it. (On the default bus anyone in the account may use any source; Shepherd never publishes there.)
+   */
   get emitted(): EventEnvelope[] {
-    return this.events.filter((e) => e.source === SHEPHERD_SOURCE);
+    return this.eventBridge.events.filter((e) => e.busName === this.busName && e.envelope.source === SHEPHERD_SOURCE).map((e) => e.envelope);
   }
 
   /**

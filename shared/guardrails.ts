@@ -50,7 +50,7 @@ const stageGuardrails = z.strictObject({
   provisionedProducts: z.strictObject({
     /** Provisioned product ids whose OWNER or LAUNCH_ROLE may be changed. */
     products: z.array(z.string()),
-    /** Principal ARNs (patterns) that may be made OWNER; they must be in the deploying account. */
+    /** Principal ARNs (patterns; `*` does not cross a `/`) that may be made OWNER; they must be in the deploying account. */
     owners: z.array(z.string()),
     /** Roles (in the deploying account, by name) that may be made LAUNCH_ROLE. */
     launchRoleNames: z.array(roleNamePattern),
@@ -90,8 +90,20 @@ export function guardrailsFor(stage: string | undefined, source: unknown = file)
 
 /** `*` matches any run of characters (as in IAM); everything else literally. */
 export function matchesAllowed(value: string, allowed: readonly string[]): boolean {
-  return allowed.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's').test(value));
+  return allowed.some((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 's').test(value));
 }
+
+/** Like matchesAllowed, but `*` stays within one path segment: `role/team-*` is not `role/team-x/admin`. */
+export function matchesAllowedSegments(value: string, allowed: readonly string[]): boolean {
+  return allowed.some((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('[^/]*')}$`, 's').test(value));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** IAM's own rule for a role or user name: 1–64 of these characters (CreateRole, CreateUser). */
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /** Where Shepherd runs: the partition and account its roles live in (roles are passed only within it). */
 export interface Deployment {
@@ -114,6 +126,7 @@ export function checkPassableRole(field: string, roleArn: string, roleNames: rea
   if (partition !== where.partition) return [notAllowed(field, `the role must be in partition ${where.partition}, not ${partition}`)];
   if (account !== where.accountId) return [notAllowed(field, `the role must be in Shepherd's own account ${where.accountId}, not ${account}`)];
   if (name.includes('/')) return [notAllowed(field, 'roles with a path cannot be passed: give arn:<partition>:iam::<account>:role/<name>')];
+  if (!IAM_NAME.test(name)) return [notAllowed(field, 'is not an IAM role name (1-64 of letters, digits and +=,.@_-)')];
   if (!matchesAllowed(name, roleNames)) return [notAllowed(field, `role ${name} may not be passed on this stage`)];
   return [];
 }
@@ -161,7 +174,8 @@ export function authorizeProvisionedProductUpdate(request: Omit<ProvisionedProdu
     const [, partition, , account] = /^arn:([^:]+):(iam|sts)::([^:]*):/.exec(owner) ?? [];
     if (partition !== where.partition || account !== where.accountId) {
       errors.push(notAllowed('properties.OWNER', `the owner must be a principal of Shepherd's own account ${where.accountId} in partition ${where.partition}`));
-    } else if (!matchesAllowed(owner, rules.owners)) {
+    } else if (!matchesAllowedSegments(owner, rules.owners)) {
+      // `*` does not cross a path: an allowlist of role/team-* does not admit a role named anything under /team-x/.
       errors.push(notAllowed('properties.OWNER', 'this principal may not be made owner on this stage'));
     }
   }
@@ -169,13 +183,19 @@ export function authorizeProvisionedProductUpdate(request: Omit<ProvisionedProdu
   return errors;
 }
 
-export function authorizeProgramManagementAccountUpdate(request: Omit<ProgramManagementAccountUpdateRequest, 'requestId'>, g: Guardrails): FieldError[] {
+export function authorizeProgramManagementAccountUpdate(request: Omit<ProgramManagementAccountUpdateRequest, 'requestId'>, g: Guardrails, where: Deployment): FieldError[] {
   const errors: FieldError[] = [];
   if (!g.partnerCentral.catalogs.includes(request.catalog)) {
     errors.push(notAllowed('catalog', `catalog ${request.catalog} may not be changed on this stage`));
   }
-  const id = request.identifier.split('/').pop() ?? '';
-  if (!matchesAllowed(id, g.partnerCentral.accounts)) {
+  // An identifier given as an ARN names its own catalog, account and partition: each is held to the same rules.
+  const arn = /^arn:([^:]+):partnercentral:[^:]*:([^:]*):catalog\/([^/]+)\/program-management-account\/(.+)$/.exec(request.identifier);
+  const id = arn ? arn[4]! : request.identifier;
+  if (arn && (arn[1] !== where.partition || arn[2] !== where.accountId)) {
+    errors.push(notAllowed('identifier', `the account must be Shepherd's own (${where.partition}, ${where.accountId})`));
+  } else if (arn && !g.partnerCentral.catalogs.includes(arn[3]!)) {
+    errors.push(notAllowed('identifier', `catalog ${arn[3]} may not be changed on this stage`));
+  } else if (!matchesAllowed(id, g.partnerCentral.accounts)) {
     errors.push(notAllowed('identifier', `program management account ${id} may not be updated on this stage`));
   }
   return errors;

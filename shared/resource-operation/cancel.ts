@@ -9,6 +9,7 @@ import type { Ports } from '../runtime/ports';
 import { RetryLater } from '../runtime/retry-later';
 import { requestOwnerKey, type RequestOwner } from '../workflow/ingest';
 import { executionArnFor, stateMachineArnFor } from '../workflow/names';
+import { guardrailsFor } from '../guardrails';
 import type { WorkflowState } from './model';
 
 export type CancelResult =
@@ -75,6 +76,11 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     return { outcome: 'REJECTED', requestId: claimedRequestId(event), reason: 'invalid detail' };
   }
   const { requestId } = validation.value;
+  // A stage that allows no Cloud Control operation has nothing a cancel could apply to: no call, no wait.
+  const guardrails = guardrailsFor(ports.config.stage);
+  if (!Object.values(guardrails.cloudControl.resourceTypes).some((operations) => operations.length > 0)) {
+    return reject('this stage allows no Cloud Control operation, so none can be cancelled', 'requestId', 'not_allowed');
+  }
   // A cancel that applied stays applied: the same event delivered again (a crashed batch, EventBridge's
   // at-least-once) must not be answered "already finished" about the very operation it cancelled.
   const applied = await ports.ledger.lookup<CancelResult | { outcome: 'REFUSED' }>(cancelKey(event.id));
@@ -84,13 +90,18 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
 
   // Only whoever sent a request may cancel it: the same source from the same account (the bus policy
   // ties each source to its principals). An owner recorded without a sender cannot be vouched for.
-  const owner = await ports.ledger.lookup<RequestOwner>(requestOwnerKey(requestId));
-  if (owner.done && owner.value.workflow !== 'resource-operation') {
-    return reject(`request "${requestId}" is ${owner.value.workflow === 'rejected' ? 'a rejected request' : `a ${owner.value.workflow} request`}, not a resource operation`);
-  }
-  if (owner.done && (owner.value.source !== event.source || owner.value.account !== event.account)) {
-    return reject(`only the sender of request "${requestId}" may cancel it`, 'requestId', 'not_owner');
-  }
+  const refusal = (owner: RequestOwner) => {
+    if (owner.workflow !== 'resource-operation') {
+      return reject(`request "${requestId}" is ${owner.workflow === 'rejected' ? 'a rejected request' : `a ${owner.workflow} request`}, not a resource operation`);
+    }
+    if (owner.source !== event.source || owner.account !== event.account) {
+      return reject(`only the sender of request "${requestId}" may cancel it`, 'requestId', 'not_owner');
+    }
+    return undefined;
+  };
+  let owner = await ports.ledger.lookup<RequestOwner>(requestOwnerKey(requestId));
+  const refusedEarly = owner.done ? refusal(owner.value) : undefined;
+  if (refusedEarly) return refusedEarly;
 
   let status: string | undefined;
   try {
@@ -100,6 +111,15 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     if (owner.done) throw new RetryLater(`request "${requestId}" is accepted and about to start`);
     if (waitedMs < UNKNOWN_REQUEST_PATIENCE_MS) throw new RetryLater(`no request "${requestId}" yet; it may be behind this cancel`);
     return reject(`no request "${requestId}" is known`, 'requestId', 'not_found');
+  }
+  // The request may have been accepted while this cancel was being looked at: its owner is recorded before
+  // its execution starts, so now it is known — and must be this cancel's sender.
+  if (!owner.done) {
+    owner = await ports.ledger.lookup<RequestOwner>(requestOwnerKey(requestId));
+    // Never the case for a request Shepherd accepted (the owner comes first); a sender nobody recorded cannot be vouched for.
+    if (!owner.done) return reject(`request "${requestId}" has no recorded sender, so nobody may cancel it`, 'requestId', 'not_owner');
+    const refusedLate = refusal(owner.value);
+    if (refusedLate) return refusedLate;
   }
   if (status !== 'RUNNING') return reject(`request "${requestId}" has already finished (${status})`);
 

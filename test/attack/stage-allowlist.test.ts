@@ -57,6 +57,19 @@ describe('unlisted stage (STAGE=dev) allows no AWS change of any kind', () => {
   });
 });
 
+describe('stage names that are Object.prototype members fall back to default', () => {
+  let stack: LocalStack;
+  afterEach(async () => stack?.stop());
+
+  it.each([['constructor'], ['__proto__'], ['toString'], ['hasOwnProperty'], ['default']])('STAGE=%s refuses a resource operation', async (stage) => {
+    stack = await start({ stage });
+    await stack.putEvents([entry(VALID[0]!.source, VALID[0]!.kind, VALID[0]!.detail)]);
+    await stack.settle();
+    expect(rejections(stack)).toHaveLength(1);
+    expect(forbiddenCalls(stack)).toEqual([]);
+  });
+});
+
 describe('listed restricted stage (STAGE=example-restricted) refuses what it does not list', () => {
   let stack: LocalStack;
   afterEach(async () => stack?.stop());

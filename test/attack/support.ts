@@ -66,7 +66,7 @@ export function rejections(stack: LocalStack) {
 }
 
 /** Terminal events (any kind) that carry this requestId as theirs. */
-export function terminalsFor(stack: LocalStack, requestId: string) {
+export function terminalsFor(stack: LocalStack, requestId: string): Array<Record<string, any>> {
   return stack.emitted
     .filter((e) => TERMINALS.includes(e['detail-type']) && (e.detail as any)?.requestId === requestId)
     .map((e) => ({ ...(e.detail as Record<string, any>), kind: e['detail-type'] }));
@@ -92,3 +92,8 @@ export function polluted(): string[] {
 }
 const BASE_OBJECT_PROTO = Object.getOwnPropertyNames(Object.prototype);
 const BASE_ARRAY_PROTO = Object.getOwnPropertyNames(Array.prototype);
+
+/** Runs `fn` (e.g. a putEvents) this many virtual seconds from now, as part of the run (settle waits for it). */
+export function at(stack: LocalStack, seconds: number, fn: () => Promise<unknown>): void {
+  stack.clock.setTimeout(() => void stack.clock.track(async () => void (await fn())), seconds * 1000);
+}

@@ -298,8 +298,12 @@ describe('emit', () => {
 describe('cancel', () => {
   // Fresh ports (and in-memory ledger) per test: the ledger remembers what was sent.
   let cancel: (event: ReturnType<typeof envelope>, context?: unknown) => ReturnType<typeof cancelResourceOperation>;
-  beforeEach(() => {
+  beforeEach(async () => {
     const ports = testPorts();
+    // req-create-1 was sent by the envelope's source and account.
+    await ports.ledger.once(requestOwnerKey('req-create-1'), async () => ({
+      workflow: 'resource-operation', digest: 'd', eventId: 'e', requestedAt: NOW.toISOString(), source: 'platform.provisioning', account: '123456789012',
+    }));
     cancel = (event) => cancelResourceOperation(event as IncomingEvent, ports);
   });
   const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:req-create-1`;
