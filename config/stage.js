@@ -62,7 +62,8 @@ function derive(stage) {
   const g = guardrails.guardrailsFor(stage);
   const config = parse(readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8'));
   const busArn = { 'Fn::GetAtt': ['Bus', 'Arn'] };
-  const accounts = { 'Fn::Split': [',', { 'Fn::Sub': `\${AWS::AccountId},${g.extraAccounts}` }] };
+  // The deploying account and the configured ones (one value when there are none: no empty entry in a policy).
+  const accounts = g.extraAccounts ? { 'Fn::Split': [',', { 'Fn::Sub': `\${AWS::AccountId},${g.extraAccounts}` }] } : [{ Ref: 'AWS::AccountId' }];
   const shepherdRoles = publishingFunctions(config).map((key) => ({ 'Fn::GetAtt': [roleLogicalId(key), 'Arn'] }));
   const statements = guardrails.busPolicyStatements(g, busArn, shepherdRoles, accounts);
   const one = (kind) => {

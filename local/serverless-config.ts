@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { InputTransformer } from './input-transformer';
 import type { EventPattern } from './pattern-matcher';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -19,6 +20,8 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
  */
 export type RuleModel = {
   name: string;
+  /** The target's InputTransformer: what EventBridge hands the target instead of the event. */
+  inputTransformer?: InputTransformer;
   busName: string;
   pattern: EventPattern;
   maximumRetryAttempts: number;
@@ -363,6 +366,9 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
       maximumRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts ?? 185,
       maximumEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
       deadLetterQueueName: target.DeadLetterConfig?.Arn ? String(intrinsic(target.DeadLetterConfig.Arn)).split(':').pop() : undefined,
+      inputTransformer: target.InputTransformer
+        ? { pathsMap: (intrinsic(target.InputTransformer.InputPathsMap ?? {}) as Record<string, string>), template: String(intrinsic(target.InputTransformer.InputTemplate)) }
+        : undefined,
     };
     if (arn.includes(':log-group:')) rules.push({ ...common, logGroupName: arn.split(':log-group:')[1]! });
     else if (arn.startsWith('arn:aws:sqs:')) rules.push({ ...common, queueName: arn.split(':').pop()! });

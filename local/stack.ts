@@ -47,6 +47,7 @@ import { ProvisionedProductEmulator } from './emulators/provisioned-products';
 import { ServiceCatalogEmulator } from './emulators/service-catalog';
 import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
 import { FaultSchedule } from './faults';
+import { transformInput } from './input-transformer';
 import { loadInterpreter } from './interpreter';
 import { lambdaContext } from './lambda-context';
 import { matchesPattern } from './pattern-matcher';
@@ -176,8 +177,8 @@ export class LocalStack {
   readonly invocations = new Map<string, number>();
   /** Every structured log line the handlers wrote, when started with logLevel 'CAPTURE'. */
   readonly logLines: string[] = [];
-  /** Events rules delivered to log groups (e.g. requests from sources or accounts the stage does not accept). */
-  readonly logGroups = new Map<string, EventEnvelope[]>();
+  /** What rules delivered to log groups (e.g. requests the stage does not accept): the event, or what the target's input transformer made of it. */
+  readonly logGroups = new Map<string, unknown[]>();
   /** Lambda faults struck so far, by function. */
   readonly lambdaFaults: FaultSchedule<World['lambdaFaults'][number]>;
   private readonly listeners: Array<(event: StackEvent) => void> = [];
@@ -540,7 +541,9 @@ export class LocalStack {
     for (const rule of this.model.rules) {
       if (rule.busName !== busName || !matchesPattern(rule.pattern, envelope)) continue;
       if (rule.logGroupName !== undefined) {
-        this.logGroups.set(rule.logGroupName, [...(this.logGroups.get(rule.logGroupName) ?? []), envelope]);
+        const ruleArn = `arn:aws:events:${this.model.region}:${this.model.accountId}:rule/${busName}/${rule.name}`;
+        const entry = rule.inputTransformer ? JSON.parse(transformInput(rule.inputTransformer, envelope, { name: rule.name, arn: ruleArn })) : envelope;
+        this.logGroups.set(rule.logGroupName, [...(this.logGroups.get(rule.logGroupName) ?? []), entry]);
       } else if (rule.queueName !== undefined) {
         this.deliverToQueue(rule, rule.queueName, envelope);
       } else {

@@ -78,7 +78,7 @@ describe('serverless package', () => {
 
   it('queues every request the stage accepts, durably, for the intake to take with partial batch responses', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-    const who = { sources: Object.keys(guardrailsFor('test').sources), accounts: { 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] } };
+    const who = { sources: Object.keys(guardrailsFor('test').sources), accounts: [{ Ref: 'AWS::AccountId' }] };
     const toQueue = rules.filter((r) => r.Targets[0].Arn['Fn::GetAtt']?.[0] === 'RequestQueue');
     expect(toQueue).toHaveLength(1);
     const [rule] = toQueue;
@@ -128,7 +128,7 @@ describe('serverless package', () => {
 
     const accounts = bySid['shepherd-test-DenyUnconfiguredAccounts']!.Statement;
     expect(accounts).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'events:PutEvents' });
-    expect(accounts.Condition.StringNotEquals['aws:PrincipalAccount']).toEqual({ 'Fn::Split': [',', { 'Fn::Sub': '${AWS::AccountId},' }] });
+    expect(accounts.Condition.StringNotEquals['aws:PrincipalAccount']).toEqual([{ Ref: 'AWS::AccountId' }]); // one value: no empty entry when there are no extra accounts
     // The test stage configures no extra accounts: no Allow at all.
     expect(policies.some((p) => p.Statement.Effect === 'Allow')).toBe(false);
 
@@ -303,32 +303,55 @@ describe('serverless package', () => {
 
     const statements: any[] = key.KeyPolicy.Statement;
     const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
-    const dataActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+    const dataActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:CreateGrant'];
     const grants = (st: any, action: string) => [st.Action].flat().some((a: string) => new RegExp(`^${a.replace(/\*/g, '.*')}$`).test(action));
-    // The account root (IAM) administers the key but cannot use it on data unless CloudFormation calls on its behalf.
+    const rolePattern = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/shepherd-test-*' };
+    const machinePattern = { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:shepherd-test-*' };
+    // The account root (IAM) administers the key, but may use it on data or grant it only in these narrow ways:
+    // grants for AWS resources (DynamoDB's), and Step Functions data of this stage's state machines.
     const root = statements.filter((st) => JSON.stringify(st.Principal).includes(':root'));
     for (const st of root) {
-      if (st.Sid === 'DeploymentThroughCloudFormation') {
-        expect(st.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } });
-        continue;
+      for (const action of dataActions) {
+        if (!grants(st, action)) continue;
+        expect({ sid: st.Sid, action }).toEqual({ sid: expect.stringMatching(/^(GrantsForAwsResources|ExecutionsForAdministrators)$/), action });
       }
-      for (const action of dataActions) expect({ sid: st.Sid, action, granted: grants(st, action) }).toEqual({ sid: st.Sid, action, granted: false });
     }
-    // Shepherd's roles, through Step Functions, SQS and DynamoDB only.
+    expect(bySid.GrantsForAwsResources).toMatchObject({ Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+    expect(bySid.ExecutionsForAdministrators.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'states.${AWS::Region}.amazonaws.com' } },
+      ArnLike: { 'kms:EncryptionContext:aws:states:stateMachineArn': machinePattern },
+    });
+    // Shepherd's roles: through Step Functions, SQS and DynamoDB; the state machines' own roles for their own data and logs.
     const roles = bySid.ShepherdRolesThroughItsServices;
     expect(roles.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
-    expect(roles.Condition.ArnLike['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/shepherd-test-*' });
+    expect(roles.Condition.ArnLike['aws:PrincipalArn']).toEqual(rolePattern);
     expect(roles.Condition.StringEquals['kms:ViaService'].map((v: any) => v['Fn::Sub'].split('.')[0]).sort()).toEqual(['dynamodb', 'sqs', 'states']);
+    expect(bySid.StateMachineExecutionRoles.Condition.ArnLike).toEqual({ 'aws:PrincipalArn': rolePattern, 'kms:EncryptionContext:aws:states:stateMachineArn': machinePattern });
+    expect(bySid.StateMachineRolesEncryptLogs).toMatchObject({ Action: 'kms:GenerateDataKey', Condition: { ArnLike: { 'aws:PrincipalArn': rolePattern } } });
+    for (const sid of ['ShepherdRolesThroughItsServices', 'StateMachineExecutionRoles', 'StateMachineRolesEncryptLogs']) {
+      expect({ sid, principal: bySid[sid].Principal, account: bySid[sid].Condition.StringEquals['aws:PrincipalAccount'] }).toEqual({ sid, principal: { AWS: '*' }, account: { Ref: 'AWS::AccountId' } });
+    }
     // Every role of the stack matches that pattern: function roles by name, state machine roles by CloudFormation's naming (stack-logicalId-…).
     for (const [id, role] of ofType('AWS::IAM::Role')) {
       const name = role.Properties.RoleName;
       if (name === undefined) expect(id).toMatch(/StateMachineRole$/);
       else expect(JSON.stringify(name)).toContain('"shepherd","test"');
     }
-    // Services that deliver: EventBridge to the queues (this account only), CloudWatch Logs to its log groups.
+    // Services that deliver: EventBridge to the queues (this account only), CloudWatch Logs to exactly the two log groups.
     expect(bySid.EventBridgeDeliversToQueues.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
-    expect(Object.keys(bySid.CloudWatchLogsForItsLogGroups.Condition.ArnLike)).toEqual(['kms:EncryptionContext:aws:logs:arn']);
-    expect(Object.keys(bySid).sort()).toEqual(['CloudWatchLogsForItsLogGroups', 'DeploymentThroughCloudFormation', 'EventBridgeDeliversToQueues', 'KeyAdministration', 'ShepherdRolesThroughItsServices']);
+    expect(bySid.CloudWatchLogsForItsLogGroups.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn'].map((v: any) => v['Fn::Sub'].split(':log-group:')[1])).toEqual([
+      '/aws/events/shepherd-test-unaccepted-requests', '/aws/vendedlogs/states/shepherd-test',
+    ]);
+    expect(Object.keys(bySid).sort()).toEqual([
+      'CloudWatchLogsForItsLogGroups', 'EventBridgeDeliversToQueues', 'ExecutionsForAdministrators', 'GrantsForAwsResources', 'KeyAdministration',
+      'LogDeliveryDecrypts', 'ShepherdRolesThroughItsServices', 'StateMachineExecutionRoles', 'StateMachineRolesEncryptLogs',
+    ]);
+    // Unaccepted requests are logged without their detail (it can hold secrets).
+    for (const id of ['UnacceptedSourceRule', 'UnacceptedAccountRule']) {
+      expect(template.Resources[id]!.Properties.Targets[0].InputTransformer).toEqual({
+        InputPathsMap: { time: '$.time' }, InputTemplate: '{"timestamp":<time>,"message":<aws.events.event>}',
+      });
+    }
   });
 
   it('gives the state machines roles that invoke their own functions and set up their log delivery, nothing else', () => {

@@ -28,7 +28,7 @@ describe('derived artefacts', () => {
     const requests = Object.values(contracts).filter((c: EventContract) => c.direction === 'request');
     const queued = rules.filter((rule) => rule.queueName);
     expect(queued).toHaveLength(1);
-    expect(queued[0]!.pattern).toEqual(requestRulePattern({ sources: Object.keys(guardrailsFor('local').sources), accounts: ['000000000000', ''] }));
+    expect(queued[0]!.pattern).toEqual(requestRulePattern({ sources: Object.keys(guardrailsFor('local').sources), accounts: ['000000000000'] }));
     expect(queued[0]!.pattern['detail-type']).toEqual(requests.map((c) => c.detailType));
     // The queue's one consumer is the intake, with partial batch responses.
     const consumers = Object.values(functions).filter((fn) => fn.queueSources.some((s) => s.queueName === queued[0]!.queueName));
