@@ -541,9 +541,7 @@ export class LocalStack {
     for (const rule of this.model.rules) {
       if (rule.busName !== busName || !matchesPattern(rule.pattern, envelope)) continue;
       if (rule.logGroupName !== undefined) {
-        const ruleArn = `arn:aws:events:${this.model.region}:${this.model.accountId}:rule/${busName}/${rule.name}`;
-        const entry = rule.inputTransformer ? JSON.parse(transformInput(rule.inputTransformer, envelope, { name: rule.name, arn: ruleArn })) : envelope;
-        this.logGroups.set(rule.logGroupName, [...(this.logGroups.get(rule.logGroupName) ?? []), entry]);
+        this.deliverToLogGroup(rule, rule.logGroupName, envelope, busName);
       } else if (rule.queueName !== undefined) {
         this.deliverToQueue(rule, rule.queueName, envelope);
       } else {
@@ -637,6 +635,33 @@ export class LocalStack {
         this.emit({ type: 'dead-letter', envelope, error: lost });
       }
     }
+  }
+
+  /**
+   * A log-group target: the event, or what the input transformer makes of it — which CloudWatch Logs takes
+   * only as {"timestamp": string, "message": string} (PutTargets API reference; aws-cdk#20748). Values are
+   * put into the template unescaped, as EventBridge does, so a hostile one can break the JSON: then the
+   * delivery fails, and with no dead-letter queue the event is lost — said, not thrown out of the routing.
+   */
+  private deliverToLogGroup(rule: RuleModel, logGroupName: string, envelope: EventEnvelope, busName: string): void {
+    let entry: unknown = envelope;
+    if (rule.inputTransformer) {
+      const ruleArn = `arn:aws:events:${this.model.region}:${this.model.accountId}:rule/${busName}/${rule.name}`;
+      const text = transformInput(rule.inputTransformer, envelope, { name: rule.name, arn: ruleArn });
+      try {
+        entry = JSON.parse(text);
+      } catch {
+        entry = undefined;
+      }
+      const shaped = entry as { timestamp?: unknown; message?: unknown } | undefined;
+      if (typeof shaped?.timestamp !== 'string' || typeof shaped?.message !== 'string' || Object.keys(shaped).length !== 2) {
+        const error = `${logGroupName} refused the transformed event (CloudWatch Logs takes {"timestamp": string, "message": string}): ${text.slice(0, 200)}`;
+        this.deadLetters.push({ envelope, error });
+        this.emit({ type: 'dead-letter', envelope, error });
+        return;
+      }
+    }
+    this.logGroups.set(logGroupName, [...(this.logGroups.get(logGroupName) ?? []), entry]);
   }
 
   /** Records a dead letter and puts it on its queue, when one is configured. */

@@ -155,6 +155,25 @@ export class DynamoLedger implements Ledger {
     }
   }
 
+  async claim<T>(key: string, value: T): Promise<T> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    try {
+      await this.write(
+        this.put(key, { state: { S: 'DONE' }, result: { S: JSON.stringify(value ?? null) } }, now, {
+          ConditionExpression: 'attribute_not_exists(#key)',
+          ExpressionAttributeNames: { '#key': 'key' },
+        }),
+      );
+      return value;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw asTransient(error);
+      // Someone's value is there: the first claimant's — ours, when an earlier answer of this very write was lost.
+      const existing = await this.lookup<T>(key);
+      if (existing.done) return existing.value;
+      throw new TransientServiceError(`"${key}" is held by an unfinished claim`);
+    }
+  }
+
   /** Gives a claim back, best effort: left behind, it still expires with its lease. */
   private async release(key: string): Promise<void> {
     await this.write(

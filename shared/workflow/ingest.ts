@@ -69,14 +69,14 @@ export interface RequestOwner {
  */
 export async function rejectionScope(event: IncomingEvent, requestId: string, ports: Ports): Promise<RejectionScope> {
   if (!requestIdConstraint.safeParse(requestId).success) return { names: requestId };
-  const { value: owner } = await ports.ledger.once<RequestOwner>(requestOwnerKey(requestId), async () => ({
+  const owner = await ports.ledger.claim<RequestOwner>(requestOwnerKey(requestId), {
     workflow: 'rejected',
     digest: createHash('sha256').update(String(event.id)).digest('hex'),
     eventId: String(event.id),
     requestedAt: requestedAtOf(event, ports.clock.now()),
     source: String(event.source),
     account: String(event.account),
-  }));
+  });
   return owner.workflow === 'rejected' && owner.eventId === String(event.id) ? { ends: requestId } : { names: requestId };
 }
 
@@ -136,14 +136,16 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
   }
 
   const digest = createHash('sha256').update(stableStringify([contract.detailType, request])).digest('hex');
-  const { value: owner } = await ports.ledger.once<RequestOwner>(requestOwnerKey(requestId), async () => ({
+  // One conditional write (the ledger's claim): whoever wrote first owns the id, and a lost answer cannot hand it
+  // to someone else — the retry finds this event's own record.
+  const owner = await ports.ledger.claim<RequestOwner>(requestOwnerKey(requestId), {
     workflow: kind.workflow,
     digest,
     eventId: event.id,
     requestedAt: requestedAtOf(event, ports.clock.now()),
     source: String(event.source),
     account: String(event.account),
-  }));
+  });
   if (owner.workflow !== kind.workflow || owner.digest !== digest) {
     // Another request's id: this rejection is about this event only, never that request's end.
     return reject(`requestId "${requestId}" is already used by a different request`, [

@@ -17,6 +17,10 @@ export function memoryLedger(): Ledger & { entries: Map<string, unknown> } {
       entries.set(key, value);
       return { value, firstTime: true };
     },
+    async claim<T>(key: string, value: T) {
+      if (!entries.has(key)) entries.set(key, value);
+      return entries.get(key) as T;
+    },
     async lookup<T>(key: string) {
       return entries.has(key) ? { done: true as const, value: entries.get(key) as T } : { done: false as const };
     },

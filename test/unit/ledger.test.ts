@@ -75,3 +75,14 @@ it('does not start work it could not finish and record before the invocation end
   remaining = 30_000;
   expect(await short.once('k-late', async () => ++runs)).toEqual({ value: 1, firstTime: true });
 });
+
+it('claims a key once: the first value stays, and a repeated claim (an answer lost on the way back) finds its own', async () => {
+  const mine = { owner: 'event-1' };
+  expect(await ledger().claim('k-claim', mine)).toEqual(mine);
+  // The same claim again, as a retry after a lost answer would make it: it finds its own value.
+  expect(await ledger().claim('k-claim', mine)).toEqual(mine);
+  // Anyone else gets the first claimant's value, with no lease that could run out.
+  now += (LEASE_SECONDS + 1) * 1000;
+  expect(await ledger().claim('k-claim', { owner: 'event-2' })).toEqual(mine);
+  expect(await ledger().lookup('k-claim')).toEqual({ done: true, value: mine });
+});
