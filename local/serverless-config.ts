@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { functionRoleName } = require('../config/role-names.js') as { functionRoleName: (service: string, stage: string, region: string, key: string) => string };
 import type { InputTransformer } from './input-transformer';
 import type { EventPattern } from './pattern-matcher';
 
@@ -228,8 +230,8 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
 
   for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
     const name = `${service}-${stage}-${key}`;
-    // serverless-iam-roles-per-function's role name (without its 64-character trimming, which the local stack does not need).
-    const roleName = String(fn.iamRoleStatementsName ?? `${service}-${stage}-${key}-${region}-lambdaRole`);
+    // The role name the packaging gives it (config/role-names.js, through .serverless_plugins/role-names.js).
+    const roleName = String(fn.iamRoleStatementsName ?? functionRoleName(service, stage, region, key));
     const [modulePath, exportName] = [String(fn.handler).replace(/\.[^.]+$/, ''), String(fn.handler).split('.').pop()!];
     const model: FunctionModel = {
       key,

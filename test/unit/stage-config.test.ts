@@ -34,3 +34,27 @@ describe('config/stage.js for example-restricted', () => {
     expect(() => byStage['a-stage-name-far-too-long-to-fit-in-a-statement-id-x']).toThrow(/statement id/);
   });
 });
+
+describe('config/role-names.js', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { functionRoleName, regionCode } = require('../../config/role-names.js') as {
+    functionRoleName: (service: string, stage: string, region: string, key: string) => string;
+    regionCode: (region: string) => string;
+  };
+
+  it('writes regions as short codes', () => {
+    expect(['us-east-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'ap-northeast-3'].map(regionCode)).toEqual(['use1', 'euc1', 'apse2', 'usgovw1', 'apne3']);
+  });
+
+  it('keeps the whole function name while it fits, a hash of it when not, and refuses a stage that leaves no room', () => {
+    expect(functionRoleName('shepherd', 'dev', 'us-east-1', 'ingestRequests')).toBe('shepherd-dev-ingestRequests-use1');
+    const long = functionRoleName('shepherd', 'a-long-stage-name-xyz', 'ap-southeast-2', 'emitProgramManagementAccountUpdated');
+    expect(long.length).toBeLessThanOrEqual(64);
+    expect(long).toMatch(/^shepherd-a-long-stage-name-xyz-emitProgramMan[a-zA-Z]*-[0-9a-f]{6}-apse2$/);
+    // Two functions sharing a long prefix still get two names.
+    expect(functionRoleName('shepherd', 'a-long-stage-name-xyz', 'ap-southeast-2', 'emitProgramManagementAccountUpdated')).not.toBe(
+      functionRoleName('shepherd', 'a-long-stage-name-xyz', 'ap-southeast-2', 'emitProgramManagementAccountUpdatedX'),
+    );
+    expect(() => functionRoleName('shepherd', 'x'.repeat(50), 'us-east-1', 'ingestRequests')).toThrow(/stage name of at most/);
+  });
+});
