@@ -1,6 +1,6 @@
 /**
  * Round 2 — unaccepted requests are logged through an input transformer
- * (serverless.yml UnacceptedSourceRule / UnacceptedAccountRule,
+ * (serverless.yml UnacceptedSourceRule,
  * local/input-transformer.ts): CloudWatch Logs takes {"timestamp": string,
  * "message": string}, and EventBridge puts values into the message
  * unescaped, so a hostile value may keep its event out of the log — but no
@@ -85,8 +85,8 @@ describe('the unaccepted-requests log, from hostile envelopes (stack.inject)', (
 
   const envelopes: Array<[string, EventEnvelope]> = [
     ['an id with quotes and placeholders', base({ id: '"<time>"},"detail":{"a":1}' })],
-    ['an account with quotes (UnacceptedAccountRule)', base({ source: 'platform.provisioning', account: '999999999999","detail":"x' })],
-    ['a foreign account, listed source', base({ source: 'platform.provisioning', account: '999999999999' })],
+    ['an unlisted source with an account with quotes', base({ account: '999999999999","detail":"x' })],
+    ['a foreign account, unlisted source', base({ account: '999999999999' })],
     ['resources holding placeholders', base({ resources: ['<aws.events.event.json>', '<time>', '"'] })],
     ['a region with unicode', base({ region: 'us-east-1\u2028"\u202e' })],
     ['a time with quotes', base({ time: '2026-11-25T09:00:00Z","message":{"detail":1}' })],
