@@ -69,6 +69,10 @@ export const resourceOperationCompletedDetail = z.object({
   statusMessage: z.string().optional(),
   hooks: z.array(hookInvocation),
   failedHook: hookInvocation.optional(),
+  alreadyAbsent: z
+    .literal(true)
+    .optional()
+    .describe('A DELETE that found no such resource (Cloud Control answered NotFound): SUCCEEDED, since the resource is gone'),
   ...completionTimings,
 });
 export type ResourceOperationCompleted = z.infer<typeof resourceOperationCompletedDetail>;

@@ -2,16 +2,19 @@ import { GetResourceRequestStatusCommand } from '@aws-sdk/client-cloudcontrol';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Ports } from '../runtime/ports';
 import type { OperationState } from './model';
+import type { ResourceOperation } from './progress';
 import { truncate } from '../workflow/failure';
 import { observe } from './progress';
 
 export interface CheckInput {
   requestId: string;
+  /** CREATE, UPDATE or DELETE: a DELETE that finds nothing to delete is done. */
+  requestedOperation?: ResourceOperation;
   operation: OperationState;
 }
 
 /** Polls GetResourceRequestStatus once and decides what comes next. */
-export async function checkResourceOperation({ requestId, operation }: CheckInput, ports: Ports): Promise<OperationState> {
+export async function checkResourceOperation({ requestId, requestedOperation, operation }: CheckInput, ports: Ports): Promise<OperationState> {
   if (!operation?.requestToken) {
     throw new InvalidWorkflowState(`request ${requestId} has no Cloud Control request token to poll`);
   }
@@ -26,6 +29,7 @@ export async function checkResourceOperation({ requestId, operation }: CheckInpu
   }
   const state = observe({
     previous: polled,
+    requestedOperation,
     progress: response.ProgressEvent ?? {},
     hooks: response.HooksProgressEvent,
     now: ports.clock.now(),

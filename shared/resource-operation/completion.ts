@@ -5,7 +5,7 @@ import { endingOf } from '../workflow/ending';
 import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import type { CompletionResult, WorkflowState } from './model';
-import { failedHook } from './progress';
+import { alreadyAbsent, failedHook } from './progress';
 
 /**
  * The `Resource Operation Completed` detail for a finished execution. The
@@ -25,7 +25,10 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
     failedHook: failedHook(hooks),
     ...completionTimings(state.requestedAt, op, now),
   };
-  return { ...base, ...endingOf(state.failure, op, operationStatus.options) };
+  const ending = endingOf(state.failure, op, operationStatus.options);
+  // A DELETE of a resource that was not there ends SUCCEEDED, and says so.
+  const absent = ending.status === 'SUCCEEDED' && op !== undefined && alreadyAbsent(op, state.request.operation);
+  return { ...base, ...ending, ...(absent ? { alreadyAbsent: true } : {}) };
 }
 
 function summarise(detail: ResourceOperationCompleted): string {

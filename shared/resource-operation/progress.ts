@@ -23,8 +23,12 @@ export function failedHook(hooks: HookInvocation[]): HookInvocation | undefined 
   return hooks.find((hook) => hook.status === 'HOOK_COMPLETE_FAILED' || hook.status === 'HOOK_FAILED');
 }
 
+export type ResourceOperation = 'CREATE' | 'UPDATE' | 'DELETE';
+
 interface Observation {
   previous: Pick<OperationState, 'attempt' | 'polls' | 'startedAt' | 'deadline'>;
+  /** What was asked for: a DELETE that finds nothing to delete is done (see `alreadyAbsent`). */
+  requestedOperation?: ResourceOperation;
   progress: ProgressEvent;
   hooks?: HookProgressEvent[];
   now: Date;
@@ -37,7 +41,7 @@ interface Observation {
  * what the workflow does next: wait and poll, resubmit after a transient
  * failure, or finish.
  */
-export function observe({ previous, progress, hooks, now, random, maxAttempts }: Observation): OperationState {
+export function observe({ previous, requestedOperation, progress, hooks, now, random, maxAttempts }: Observation): OperationState {
   const state: OperationState = {
     ...previous,
     requestToken: progress.RequestToken,
@@ -49,7 +53,18 @@ export function observe({ previous, progress, hooks, now, random, maxAttempts }:
     retryAfter: progress.RetryAfter ? toTimestamp(progress.RetryAfter) : undefined,
     outcome: 'IN_PROGRESS',
   };
-  return { ...state, ...decide(state, now, random, maxAttempts) };
+  return { ...state, ...decide(state, now, random, maxAttempts, requestedOperation) };
+}
+
+/**
+ * A DELETE that Cloud Control answers NotFound: the resource is not there,
+ * which is what was asked — it was never there, someone removed it, or an
+ * earlier attempt of this very request deleted it before its answer was
+ * lost and the request was resubmitted. Done, as terraform-provider-awscc
+ * treats it; the completion says `alreadyAbsent`.
+ */
+export function alreadyAbsent(state: Pick<OperationState, 'operationStatus' | 'errorCode'>, requestedOperation: ResourceOperation | undefined): boolean {
+  return requestedOperation === 'DELETE' && state.operationStatus === 'FAILED' && state.errorCode === 'NotFound';
 }
 
 function decide(
@@ -57,8 +72,10 @@ function decide(
   now: Date,
   random: () => number,
   maxAttempts: number,
+  requestedOperation: ResourceOperation | undefined,
 ): { outcome: Outcome; nextCheckAt?: string } {
   const deadline = new Date(state.deadline);
+  if (alreadyAbsent(state, requestedOperation)) return { outcome: 'SUCCEEDED' };
   switch (state.operationStatus) {
     case 'SUCCESS':
       return { outcome: 'SUCCEEDED' };

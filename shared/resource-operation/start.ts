@@ -68,6 +68,7 @@ export async function startResourceOperation(state: WorkflowState, ports: Ports)
   });
   return observe({
     previous: base,
+    requestedOperation: state.request.operation,
     progress,
     now,
     random: ports.random,

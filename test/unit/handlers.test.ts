@@ -229,6 +229,13 @@ describe('check', () => {
     expect(await check({ requestId: 'r', operation: running }, lambdaContext)).toMatchObject({ outcome: 'FAILED', errorCode: 'NotStabilized' });
   });
 
+  it('counts a resubmitted DELETE that finds the resource gone (its first attempt deleted it) as done', async () => {
+    cloudControl.on(GetResourceRequestStatusCommand).resolves({ ProgressEvent: { RequestToken: 'tok-2', OperationStatus: 'FAILED', ErrorCode: 'NotFound' } });
+    expect(await check({ requestId: 'r', requestedOperation: 'DELETE', operation: { ...running, attempt: 2 } }, lambdaContext)).toMatchObject({ outcome: 'SUCCEEDED', errorCode: 'NotFound' });
+    // Not for an UPDATE or a CREATE: NotFound there is a failure.
+    expect(await check({ requestId: 'r', requestedOperation: 'UPDATE', operation: running }, lambdaContext)).toMatchObject({ outcome: 'FAILED', errorCode: 'NotFound' });
+  });
+
   it('stops resubmitting after the last attempt', async () => {
     cloudControl.on(GetResourceRequestStatusCommand).resolves({ ProgressEvent: { OperationStatus: 'FAILED', ErrorCode: 'NetworkFailure' } });
     const state = await check({ requestId: 'r', operation: { ...running, attempt: 3 } }, lambdaContext);

@@ -75,6 +75,25 @@ describe('success', () => {
     expect(groups.has('/app/b')).toBe(false);
   });
 
+  it('ends a DELETE of a resource that is not there SUCCEEDED, saying it was already absent; an UPDATE of one FAILED', async () => {
+    stack = await startStack({
+      cloudControl: { resourceTypes: { 'AWS::Logs::LogGroup': { primaryIdentifier: 'LogGroupName', durationSeconds: 12, existing: { '/app/here': { LogGroupName: '/app/here' } } } } },
+    });
+    await runRequests(
+      stack,
+      { requestId: 'del-absent', operation: 'DELETE', typeName: 'AWS::Logs::LogGroup', identifier: '/app/never-was' },
+      { requestId: 'del-here', operation: 'DELETE', typeName: 'AWS::Logs::LogGroup', identifier: '/app/here' },
+      { requestId: 'upd-absent', operation: 'UPDATE', typeName: 'AWS::Logs::LogGroup', identifier: '/app/never-was', patchDocument: [{ op: 'add', path: '/RetentionInDays', value: 7 }] },
+    );
+    const byId = Object.fromEntries(completions(stack).map((c) => [c.requestId, c]));
+    expect(byId['del-absent']).toMatchObject({ status: 'SUCCEEDED', alreadyAbsent: true, identifier: '/app/never-was' });
+    expect(byId['del-absent']).not.toHaveProperty('errorCode');
+    expect(byId['del-here']).toMatchObject({ status: 'SUCCEEDED' });
+    expect(byId['del-here']).not.toHaveProperty('alreadyAbsent');
+    expect(byId['upd-absent']).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    expect(byId['upd-absent']).not.toHaveProperty('alreadyAbsent');
+  });
+
   it('reports the hooks that ran, including a WARN hook that failed', async () => {
     stack = await startStack(s3({ hooks: [{ typeName: 'Org::Guard::Tags', failureMode: 'WARN', result: 'FAILED', message: 'missing cost-center tag' }] }));
     await runRequests(stack, bucket('hooks-1'));
