@@ -94,6 +94,22 @@ describe('success', () => {
     expect(byId['upd-absent']).not.toHaveProperty('alreadyAbsent');
   });
 
+  it('waits out a resource busy with another operation (ConcurrentOperationException) for as long as it takes', async () => {
+    stack = await startStack({
+      cloudControl: { resourceTypes: { 'AWS::Logs::LogGroup': { primaryIdentifier: 'LogGroupName', durationSeconds: 1800, existing: { '/app/busy': { LogGroupName: '/app/busy' } } } } },
+    });
+    await stack.putEvents([{ Source: 'platform.provisioning', DetailType: 'Resource Operation Requested', Detail: JSON.stringify({ requestId: 'first', operation: 'UPDATE', typeName: 'AWS::Logs::LogGroup', identifier: '/app/busy', patchDocument: [{ op: 'add', path: '/RetentionInDays', value: 7 }] }) }]);
+    // A second operation on the same resource, a minute into the first's half hour.
+    stack.clock.setTimeout(() => void stack.putEvents([{ Source: 'platform.provisioning', DetailType: 'Resource Operation Requested', Detail: JSON.stringify({ requestId: 'second', operation: 'UPDATE', typeName: 'AWS::Logs::LogGroup', identifier: '/app/busy', patchDocument: [{ op: 'add', path: '/RetentionInDays', value: 30 }] }) }]), 60_000);
+    await stack.settle();
+    const byId = Object.fromEntries(completions(stack).map((c) => [c.requestId, c]));
+    expect(byId.first).toMatchObject({ status: 'SUCCEEDED' });
+    expect(byId.second).toMatchObject({ status: 'SUCCEEDED' });
+    expect(secondsSinceT0(new Date(byId.second!.completedAt))).toBeGreaterThan(1800);
+    expect(callsTo(stack, 'UpdateResource').filter((c) => c.error === 'ConcurrentOperationException').length).toBeGreaterThan(0);
+    expect(stack.cloudControl.resources.get('AWS::Logs::LogGroup')!.get('/app/busy')).toEqual({ LogGroupName: '/app/busy', RetentionInDays: 30 });
+  });
+
   it('reports the hooks that ran, including a WARN hook that failed', async () => {
     stack = await startStack(s3({ hooks: [{ typeName: 'Org::Guard::Tags', failureMode: 'WARN', result: 'FAILED', message: 'missing cost-center tag' }] }));
     await runRequests(stack, bucket('hooks-1'));
