@@ -39,4 +39,10 @@ function functionRoleName(service, stage, region, functionKey) {
   return `${service}-${stage}-${functionKey.slice(0, room)}-${hash}-${code}`;
 }
 
-module.exports = { functionRoleName, regionCode, MAX_ROLE_NAME };
+/** The logical id serverless-iam-roles-per-function gives a function's role (serverless' normalized function name + IamRoleLambdaExecution). */
+function roleLogicalId(functionKey) {
+  const normalized = functionKey.charAt(0).toUpperCase() + functionKey.slice(1);
+  return `${normalized.replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}IamRoleLambdaExecution`;
+}
+
+module.exports = { functionRoleName, regionCode, roleLogicalId, MAX_ROLE_NAME };

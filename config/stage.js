@@ -15,6 +15,7 @@
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
+const { roleLogicalId } = require('./role-names');
 
 function loadTypeScript(path) {
   try {
@@ -25,11 +26,6 @@ function loadTypeScript(path) {
   }
 }
 
-/** serverless' logical id of the role serverless-iam-roles-per-function gives a function. */
-function roleLogicalId(functionKey) {
-  const normalized = functionKey.charAt(0).toUpperCase() + functionKey.slice(1);
-  return `${normalized.replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}IamRoleLambdaExecution`;
-}
 
 /** The functions whose own role may call events:PutEvents: the only principals that may send as `shepherd`. */
 function publishingFunctions(config) {

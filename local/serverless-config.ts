@@ -9,7 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { functionRoleName } = require('../config/role-names.js') as { functionRoleName: (service: string, stage: string, region: string, key: string) => string };
+const { functionRoleName, roleLogicalId } = require('../config/role-names.js') as {
+  functionRoleName: (service: string, stage: string, region: string, key: string) => string;
+  roleLogicalId: (key: string) => string;
+};
 import type { InputTransformer } from './input-transformer';
 import type { EventPattern } from './pattern-matcher';
 
@@ -249,7 +252,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     };
     functions[key] = model;
     functionByLogicalId.set(model.logicalId, model);
-    functionByRoleLogicalId.set(model.logicalId.replace(/LambdaFunction$/, 'IamRoleLambdaExecution'), model);
+    functionByRoleLogicalId.set(roleLogicalId(key), model);
   }
   for (const [key, sm] of Object.entries<any>(config.stepFunctions?.stateMachines ?? {})) {
     const name = String(sm.name ?? `${service}-${stage}-${key}`);

@@ -184,9 +184,9 @@ export class LocalStack {
   private readonly listeners: Array<(event: StackEvent) => void> = [];
   /** Who signs with which access key: the emulators' view of IAM principals. */
   private readonly identities = new Map<string, Identity>();
+  /** The producers' clients (publishing requests as a platform team's automation would, outside the world's faults), by principal ARN. */
+  private readonly producers = new Map<string, EventBridgeClient>();
   private readonly idleInstances = new Map<string, LambdaInstance[]>();
-  /** The producers' client: publishes requests as a platform team's automation would, outside the world's faults. */
-  private readonly harness: EventBridgeClient;
   private readonly random: () => number;
   private readonly newId: () => string;
   /** A logger per function instance, all writing to the same sink. */
@@ -250,7 +250,6 @@ export class LocalStack {
     server.register('DynamoDB_20120810', this.dynamodb.operations());
     server.register('AmazonSQS', this.sqs.operations());
 
-    this.harness = this.producerClient(world.eventBridge.producer);
     // Handler logs go to stderr locally (stdout carries the events `shepherd run --json` prints), or into logLines.
     const sink = logLevel === 'CAPTURE' ? new Writable({ write: (chunk, _encoding, done) => (this.logLines.push(String(chunk)), done()) }) : process.stderr;
     const console = new Console({ stdout: sink, stderr: sink });
@@ -295,17 +294,21 @@ export class LocalStack {
     return this.model.busNames.find((name) => name !== 'default') ?? 'default';
   }
 
-  /** A client that signs as this principal (an IAM role or user ARN; its account is the ARN's). */
+  /** The client that signs as this principal (an IAM role or user ARN; its account is the ARN's), one per principal. */
   private producerClient(principalArn: string): EventBridgeClient {
-    const accessKeyId = `producer.${this.identities.size}`;
+    const existing = this.producers.get(principalArn);
+    if (existing) return existing;
+    const accessKeyId = `producer.${this.producers.size}`;
     this.identities.set(accessKeyId, { principalArn, account: principalArn.split(':')[4]! });
-    return new EventBridgeClient({
+    const client = new EventBridgeClient({
       endpoint: this.server.url,
       region: this.model.region,
       credentials: { accessKeyId, secretAccessKey: 'local' },
       maxAttempts: 1,
       requestHandler: this.server.inProcessHandler(),
     });
+    this.producers.set(principalArn, client);
+    return client;
   }
 
   /**
@@ -314,14 +317,8 @@ export class LocalStack {
    * principal (the bus policy decides what each may send).
    */
   putEvents(entries: PutEventsRequestEntry[], options: { as?: string } = {}): Promise<PutEventsCommandOutput> {
-    const client = options.as ? this.producerClient(options.as) : this.harness;
-    return this.clock.track(async () => {
-      try {
-        return await client.send(new PutEventsCommand({ Entries: entries.map((e) => ({ EventBusName: this.busName, ...e })) }));
-      } finally {
-        if (client !== this.harness) client.destroy();
-      }
-    });
+    const client = this.producerClient(options.as ?? this.world.eventBridge.producer);
+    return this.clock.track(() => client.send(new PutEventsCommand({ Entries: entries.map((e) => ({ EventBusName: this.busName, ...e })) })));
   }
 
   /** Delivers a complete envelope (with its own id) to the bus: how a redelivery looks. */
@@ -378,7 +375,7 @@ export class LocalStack {
 
   async stop(): Promise<void> {
     this.clock.stop();
-    this.harness.destroy();
+    for (const client of this.producers.values()) client.destroy();
     await this.server.stop();
   }
 
@@ -655,9 +652,7 @@ export class LocalStack {
       }
       const shaped = entry as { timestamp?: unknown; message?: unknown } | undefined;
       if (typeof shaped?.timestamp !== 'string' || typeof shaped?.message !== 'string' || Object.keys(shaped).length !== 2) {
-        const error = `${logGroupName} refused the transformed event (CloudWatch Logs takes {"timestamp": string, "message": string}): ${text.slice(0, 200)}`;
-        this.deadLetters.push({ envelope, error });
-        this.emit({ type: 'dead-letter', envelope, error });
+        this.deadLetter({ envelope, error: `${logGroupName} refused the transformed event (CloudWatch Logs takes {"timestamp": string, "message": string}): ${text.slice(0, 200)}` }, text);
         return;
       }
     }

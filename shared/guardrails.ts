@@ -88,19 +88,17 @@ export function guardrailsFor(stage: string | undefined, source: unknown = file)
   return chosen;
 }
 
-/** `*` matches any run of characters (as in IAM); everything else literally. */
-export function matchesAllowed(value: string, allowed: readonly string[]): boolean {
-  return allowed.some((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 's').test(value));
+/** Allowlist patterns where `*` stands for `star` (a regex); everything else is literal. */
+function patternMatcher(star: string): (value: string, allowed: readonly string[]) => boolean {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return (value, allowed) => allowed.some((pattern) => new RegExp(`^${pattern.split('*').map(escape).join(star)}$`, 's').test(value));
 }
+
+/** `*` matches any run of characters (as in IAM); everything else literally. */
+export const matchesAllowed = patternMatcher('.*');
 
 /** Like matchesAllowed, but `*` stays within one path segment: `role/team-*` is not `role/team-x/admin`. */
-export function matchesAllowedSegments(value: string, allowed: readonly string[]): boolean {
-  return allowed.some((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('[^/]*')}$`, 's').test(value));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export const matchesAllowedSegments = patternMatcher('[^/]*');
 
 /** IAM's own rule for a role or user name: 1–64 of these characters (CreateRole, CreateUser). */
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
