@@ -6,7 +6,8 @@
  * every transient fault, Lambda service error and way Lambda reports a
  * function that died or hung retried for as long as the execution may run
  * (expected, full jitter halving each wait), so a step never reports an
- * outage as the operation's outcome.
+ * outage as the operation's outcome. And no Choice rule with
+ * `IsTimestamp: false`, whose AWS behaviour is not what it reads as.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,6 +74,19 @@ export function expectedRetryWindowSeconds(retrier: Retrier): number {
   return retrier.JitterStrategy === 'FULL' ? total / 2 : total;
 }
 
+/** Every Choice rule in a state, nested And/Or/Not ones included. */
+function choiceRules(state: Record<string, unknown>): Array<Record<string, unknown>> {
+  const rules: Array<Record<string, unknown>> = [];
+  const walk = (rule: unknown) => {
+    if (!rule || typeof rule !== 'object') return;
+    const r = rule as Record<string, unknown>;
+    rules.push(r);
+    for (const nested of [...((r.And as unknown[]) ?? []), ...((r.Or as unknown[]) ?? []), r.Not]) walk(nested);
+  };
+  for (const rule of (state.Choices as unknown[]) ?? []) walk(rule);
+  return rules;
+}
+
 export function lintWorkflow(definition: AslDefinition): string[] {
   const errors: string[] = [];
   const resolved = withPlaceholderArns(definition) as AslDefinition;
@@ -80,6 +94,12 @@ export function lintWorkflow(definition: AslDefinition): string[] {
   if (!result.isValid) errors.push(...result.errorsText('\n').split('\n'));
   if (typeof definition.TimeoutSeconds !== 'number') errors.push('the workflow has no TimeoutSeconds');
   visitStates(definition, (name, state) => {
+    // On AWS `IsTimestamp: false` is false for a value that is not a string, so it is not the negation of
+    // `IsTimestamp: true`; that was recorded once (LocalStack, 2023) and LocalStack never reproduced it.
+    // `Not: {IsTimestamp: true}` says what is meant without depending on it.
+    if (state.Type === 'Choice' && choiceRules(state).some((rule) => rule.IsTimestamp === false)) {
+      errors.push(`Choice "${name}" uses IsTimestamp: false (false on AWS for any non-string): write Not: {IsTimestamp: true}`);
+    }
     if (state.Type !== 'Task') return;
     if (typeof state.TimeoutSeconds !== 'number') errors.push(`Task "${name}" has no TimeoutSeconds`);
     if (!Array.isArray(state.Retry) || state.Retry.length === 0) errors.push(`Task "${name}" has no Retry`);
