@@ -1,110 +1,109 @@
 /**
  * RFC 6902 JSON Patch, as Cloud Control applies a PatchDocument to a resource
- * model. Written by hand (fast-json-patch passes 106/108 of the official
- * json-patch-tests, and its prototype guards are opt-in); prototype-safe: a
- * pointer walks own properties only, array tokens are indices, and values
- * are defined as own data properties, so `/__proto__/x` or `/constructor/...`
- * address nothing that is not in the document.
+ * model. fast-json-patch does the work; this wrapper adds what it leaves out,
+ * so the module passes all 108 enabled cases of the official json-patch-tests
+ * (test/fixtures/json-patch-tests, test/unit/json-patch.test.ts):
+ *
+ * - array indices must be RFC 6901's `0` or `[1-9][0-9]*`: fast-json-patch
+ *   reads `/01` as index 1 (json-patch-tests: "test with bad array number that
+ *   has leading zeros");
+ * - a pointer walks own members only: fast-json-patch resolves inherited ones,
+ *   so `remove /constructor` on `{}` would "succeed" and `copy from /toString`
+ *   would copy a function into the document;
+ * - `move` refuses a `from` that is a proper prefix of `path` (RFC 6902 §4.4);
+ * - the caller's document and patch are never touched (fast-json-patch
+ *   mutates both and aliases patch values into the result);
+ * - `__proto__` and `constructor/prototype` in a path are refused
+ *   (fast-json-patch's banPrototypeModifications, on by default, passed
+ *   explicitly here), whether or not the document has such a member;
+ * - a failure is one short, single-line error naming the operation, never the
+ *   library's message, which carries the whole document.
  */
+import { JsonPatchError, applyOperation, validator, type Operation } from 'fast-json-patch';
+
 export type PatchOperation = { op: string; path: string; from?: string; value?: unknown };
 
-function tokens(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`invalid JSON Pointer "${pointer}"`);
-  return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-type Container = Record<string, unknown> | unknown[];
-
-/** The child a token names: an own property (or an array index), never something inherited. */
-function child(node: unknown, token: string): { found: boolean; value?: unknown } {
-  if (node === null || typeof node !== 'object') return { found: false };
-  if (Array.isArray(node)) {
-    if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) return { found: false };
-    return { found: true, value: node[Number(token)] };
+/** A patch that cannot be applied; `index` is the failing operation's position. */
+export class JsonPatchFailure extends Error {
+  override readonly name = 'JsonPatchFailure';
+  constructor(
+    message: string,
+    readonly index: number,
+  ) {
+    super(message);
   }
-  return Object.hasOwn(node, token) ? { found: true, value: (node as Record<string, unknown>)[token] } : { found: false };
 }
 
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
+
+/** Pointers are echoed in messages; keep a StatusMessage readable. */
+function quote(pointer: unknown): string {
+  const text = JSON.stringify(pointer) ?? String(pointer);
+  return text.length > 120 ? `${text.slice(0, 117)}..."` : text;
 }
 
-function parentOf(doc: unknown, pointer: string): { parent: Container; key: string } {
-  const path = tokens(pointer);
-  const key = path.pop();
-  if (key === undefined) throw new Error('the whole document cannot be the target');
-  let node: unknown = doc;
-  for (const token of path) {
-    const next = child(node, token);
-    if (!next.found) throw new Error(`path "${pointer}" does not exist`);
-    node = next.value;
-  }
-  if (node === null || typeof node !== 'object') throw new Error(`path "${pointer}" does not exist`);
-  return { parent: node as Container, key };
+function unescape(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-function read(doc: unknown, pointer: string): unknown {
+/**
+ * Checks that a pointer names something in the document (`whole`), or, for
+ * the target of add/move/copy, that its parent does and the last token fits
+ * the parent. Only own members and canonical array indices count.
+ */
+function checkPointer(doc: unknown, pointer: string, whole: boolean): void {
+  const raw = pointer === '' ? [] : pointer.slice(1).split('/');
   let node = doc;
-  for (const token of tokens(pointer)) {
-    const next = child(node, token);
-    if (!next.found) throw new Error(`path "${pointer}" does not exist`);
-    node = next.value;
-  }
-  return node;
-}
-
-function add(doc: unknown, pointer: string, value: unknown): void {
-  const { parent, key } = parentOf(doc, pointer);
-  if (Array.isArray(parent)) {
-    const index = key === '-' ? parent.length : /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : Number.NaN;
-    if (!Number.isInteger(index) || index < 0 || index > parent.length) throw new Error(`index "${key}" is out of range`);
-    parent.splice(index, 0, value);
-  } else setOwn(parent, key, value);
-}
-
-function remove(doc: unknown, pointer: string): void {
-  const { parent, key } = parentOf(doc, pointer);
-  if (Array.isArray(parent)) {
-    const index = /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : Number.NaN;
-    if (!Number.isInteger(index) || index < 0 || index >= parent.length) throw new Error(`index "${key}" is out of range`);
-    parent.splice(index, 1);
-  } else {
-    if (!Object.hasOwn(parent, key)) throw new Error(`path "${pointer}" does not exist`);
-    delete parent[key];
-  }
-}
-
-/** Applies the patch to a copy of the document; throws on the first operation that cannot apply. */
-export function applyPatch<T>(document: T, patch: PatchOperation[]): T {
-  const doc = structuredClone(document);
-  for (const op of patch) {
-    switch (op.op) {
-      case 'add':
-        add(doc, op.path, structuredClone(op.value));
-        break;
-      case 'remove':
-        remove(doc, op.path);
-        break;
-      case 'replace':
-        remove(doc, op.path);
-        add(doc, op.path, structuredClone(op.value));
-        break;
-      case 'move': {
-        const value = read(doc, op.from ?? '');
-        remove(doc, op.from ?? '');
-        add(doc, op.path, value);
-        break;
+  for (const [i, escaped] of raw.entries()) {
+    const token = unescape(escaped);
+    const last = i === raw.length - 1;
+    const missing = () => new Error(`path ${quote(['', ...raw.slice(0, i + 1)].join('/'))} does not exist`);
+    if (Array.isArray(node)) {
+      if (last && !whole) {
+        if (token !== '-' && !ARRAY_INDEX.test(token)) throw new Error(`${quote(token)} is not an array index`);
+        return; // the bound (index <= length) is fast-json-patch's check
       }
-      case 'copy':
-        add(doc, op.path, structuredClone(read(doc, op.from ?? '')));
-        break;
-      case 'test':
-        if (JSON.stringify(read(doc, op.path)) !== JSON.stringify(op.value)) throw new Error(`test failed at "${op.path}"`);
-        break;
-      default:
-        throw new Error(`unknown op "${op.op}"`);
+      if (!ARRAY_INDEX.test(token) || Number(token) >= node.length) throw missing();
+      node = node[Number(token)];
+    } else if (node !== null && typeof node === 'object') {
+      if (last && !whole) return;
+      if (!Object.hasOwn(node, token)) throw missing();
+      node = (node as Record<string, unknown>)[token];
+    } else {
+      throw missing();
     }
   }
-  return doc;
+}
+
+/** fast-json-patch's messages end in the whole document; keep the first line. */
+function reason(error: unknown, path: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof JsonPatchError && error.name === 'TEST_OPERATION_FAILED') return `the value at ${quote(path)} is not equal to the test value`;
+  if (message.startsWith('JSON-Patch: modifying `__proto__`')) return 'paths through __proto__ or constructor/prototype are refused';
+  return message.split('\n')[0]!;
+}
+
+/** Applies the patch to a copy of the document; throws JsonPatchFailure on the first operation that cannot apply. */
+export function applyPatch<T>(document: T, patch: PatchOperation[]): T {
+  if (!Array.isArray(patch)) throw new JsonPatchFailure('a patch document must be a JSON array of operations', 0);
+  let doc: unknown = structuredClone(document);
+  for (const [index, original] of patch.entries()) {
+    const op = structuredClone(original) as Operation;
+    try {
+      validator(op, index); // shape: known op, string path and from, value present
+      const { op: name, path } = op;
+      const from = 'from' in op ? op.from : undefined;
+      if (from !== undefined && from !== '' && !from.startsWith('/')) throw new Error('Operation `from` property must start with "/"');
+      if (name === 'move' && path.startsWith(`${from}/`)) throw new Error('a value cannot be moved into one of its own children');
+      if (from !== undefined) checkPointer(doc, from, true);
+      if (name === 'remove' || name === 'replace' || name === 'test') checkPointer(doc, path, true);
+      if (name === 'add' || name === 'move' || name === 'copy') checkPointer(doc, path, false);
+      doc = applyOperation(doc, op, true, true, true, index).newDocument;
+    } catch (error) {
+      const { op: name, path } = (original ?? {}) as { op?: unknown; path?: unknown };
+      const label = typeof name === 'string' && typeof path === 'string' ? ` (${name} ${quote(path)})` : '';
+      throw new JsonPatchFailure(`operation ${index}${label}: ${reason(error, String(path))}`, index);
+    }
+  }
+  return doc as T;
 }
