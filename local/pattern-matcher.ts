@@ -41,7 +41,7 @@ export function assertValidPattern(pattern: unknown): asserts pattern is EventPa
 export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
   const branches = compile(pattern);
   if (!isObject(event)) return false;
-  const fields = flattenEvent(event);
+  const fields = flattenEvent(event, new Set(branches.flatMap((branch) => [...branch.keys()])));
   return branches.some((branch) => matchesBranch(branch, fields));
 }
 
@@ -544,23 +544,34 @@ interface Field {
   arrays: ReadonlyMap<number, number>;
 }
 
-function flattenEvent(event: Record<string, unknown>): Map<string, Field[]> {
+/**
+ * The event's leaves on the paths the pattern names (and only those: an event may be large or nested
+ * thousands deep, and a rule looks at a few fields). Walked with an explicit stack, not recursion, so
+ * no depth of nesting can overflow it.
+ */
+function flattenEvent(event: Record<string, unknown>, wanted: ReadonlySet<string>): Map<string, Field[]> {
   const fields = new Map<string, Field[]>();
+  const leadsToWanted = (path: string) => wanted.has(path) || [...wanted].some((w) => w.startsWith(`${path}.`));
   let arrayCount = 0;
-  const visit = (value: unknown, path: string, arrays: ReadonlyMap<number, number>): void => {
+  const stack: Array<{ value: unknown; path: string; arrays: ReadonlyMap<number, number> }> = [{ value: event, path: '', arrays: new Map() }];
+  while (stack.length > 0) {
+    const { value, path, arrays } = stack.pop()!;
     if (Array.isArray(value)) {
       const array = arrayCount++;
       // Only objects and arrays in an array are elements for consistency; its scalars are just values of the field.
-      value.forEach((element, index) => visit(element, path, typeof element === 'object' && element !== null ? new Map(arrays).set(array, index) : arrays));
+      for (let index = value.length - 1; index >= 0; index--) {
+        const element: unknown = value[index];
+        stack.push({ value: element, path, arrays: typeof element === 'object' && element !== null ? new Map(arrays).set(array, index) : arrays });
+      }
     } else if (isObject(value)) {
-      for (const [key, child] of Object.entries(value)) visit(child, path ? `${path}.${key}` : key, arrays);
+      const children = Object.entries(value).map(([key, child]) => ({ value: child, path: path ? `${path}.${key}` : key, arrays }));
+      for (const child of children.reverse()) if (leadsToWanted(child.path)) stack.push(child);
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) {
       if (!fields.has(path)) fields.set(path, []);
       fields.get(path)!.push({ value, arrays });
     }
     // undefined (a field JSON would not carry) is no value.
-  };
-  visit(event, '', new Map());
+  }
   return fields;
 }
 
