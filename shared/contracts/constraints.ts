@@ -70,8 +70,13 @@ export const patchOperation = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('test'), path: jsonPointer, value: jsonValue }),
 ]);
 
-/** Cloud Control PatchDocument: 1–65,536 chars once serialised. */
-export const MAX_PATCH_DOCUMENT_LENGTH = 65_536;
+/**
+ * Cloud Control PatchDocument: 1–262,144 chars once serialised (botocore
+ * cloudcontrol model, PatchDocument; it was 65,536 here before). An
+ * EventBridge entry holds at most 256 KB with its envelope, so a request's
+ * event is the tighter bound in practice.
+ */
+export const MAX_PATCH_DOCUMENT_LENGTH = 262_144;
 export const patchDocument = z
   .array(patchOperation)
   .min(1)
@@ -134,15 +139,18 @@ export const provisionedProductId = z
   .max(100)
   .regex(/^[a-zA-Z0-9_-]+$/, { message: 'must contain only letters, digits, "_" and "-", e.g. pp-abcdefghijklm' });
 
+/** Property values (OWNER, LAUNCH_ROLE) are at most 1,024 characters (botocore servicecatalog model, PropertyValue). */
+export const MAX_PROPERTY_VALUE_LENGTH = 1024;
+
 /** LAUNCH_ROLE accepts only an IAM role ARN: a user ARN is invalid. */
-export const launchRoleArn = z.string().max(1224).regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/, {
+export const launchRoleArn = z.string().max(MAX_PROPERTY_VALUE_LENGTH).regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/, {
   message: 'LAUNCH_ROLE accepts only an IAM role ARN (arn:<partition>:iam::<account>:role/<name>); user ARNs are refused',
 });
 
 /** OWNER accepts IAM user, IAM role and STS assumed-role ARNs. */
 export const ownerArn = z
   .string()
-  .max(1224)
+  .max(MAX_PROPERTY_VALUE_LENGTH)
   .regex(
     /^arn:aws[a-z-]*:(iam::[0-9]{12}:(user|role)\/[\w+=,.@/-]{1,512}|sts::[0-9]{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64})$/,
     { message: 'OWNER accepts an IAM user, IAM role or STS assumed-role ARN' },

@@ -255,6 +255,10 @@ export const programManagementAccountUpdatedDetail = z.object({
   statusMessage: z.string().optional(),
   /** ConflictException: the resource whose revision moved on. */
   conflict: z.object({ resourceId: z.string().optional(), resourceType: z.string().optional() }).optional(),
+  /** ResourceNotFoundException: the resource the API did not find (its resourceId and resourceType members). */
+  notFound: z.object({ resourceId: z.string().optional(), resourceType: z.string().optional() }).optional(),
+  /** AccessDeniedException: why the API refused the caller (its reason member). */
+  accessDenied: z.object({ reason: z.string().optional() }).optional(),
   /** ValidationException: the fields the API refused, and why. */
   validation: z
     .object({ reason: z.string().optional(), fieldList: z.array(z.object({ name: z.string().optional(), code: z.string().optional(), message: z.string().optional() })) })

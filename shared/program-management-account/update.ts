@@ -10,7 +10,10 @@ import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 export type AccountUpdateBody = RequestBody<ProgramManagementAccountUpdateRequest>;
 
 /** What the update Lambda found out: the event detail without the request's own fields. */
-export type AccountUpdateResult = Pick<ProgramManagementAccountUpdated, 'status' | 'programManagementAccount' | 'errorCode' | 'statusMessage' | 'conflict' | 'validation'>;
+export type AccountUpdateResult = Pick<
+  ProgramManagementAccountUpdated,
+  'status' | 'programManagementAccount' | 'errorCode' | 'statusMessage' | 'conflict' | 'notFound' | 'accessDenied' | 'validation'
+>;
 
 export interface AccountUpdateState extends WorkflowInput<AccountUpdateBody> {
   update?: AccountUpdateResult;
@@ -45,7 +48,10 @@ export async function updateProgramManagementAccount(state: AccountUpdateState, 
     const e = error as PartnerCentralError;
     ports.logger.warn('Partner Central refused the update', { errorName: e.name });
     const result: AccountUpdateResult = { status: 'FAILED', ...refusal(error) };
+    // The members each exception carries (botocore partnercentral-channel model) reach the event, not only its message.
     if (e.name === 'ConflictException') result.conflict = { resourceId: truncate(e.resourceId), resourceType: truncate(e.resourceType) };
+    if (e.name === 'ResourceNotFoundException') result.notFound = { resourceId: truncate(e.resourceId), resourceType: truncate(e.resourceType) };
+    if (e.name === 'AccessDeniedException') result.accessDenied = { reason: truncate(e.reason) };
     if (e.name === 'ValidationException') {
       const fieldList = firstListed(e.fieldList).map((f) => ({ name: truncate(f.name), code: truncate(f.code), message: truncate(f.message) }));
       result.validation = { reason: truncate(e.reason), fieldList };

@@ -117,8 +117,10 @@ function classify(error: unknown, depth: number): boolean {
 /** Rethrows transient faults under the one name the workflows retry on. */
 export function asTransient(error: unknown): unknown {
   if (isTransient(error)) {
-    const e = error as Error;
-    return new TransientServiceError(`${e.name}: ${e.message}`, e.name);
+    const e = error as Error & { quotaCode?: unknown; serviceCode?: unknown };
+    // Throttling exceptions may name the quota that was hit (Partner Central, Service Quotas-backed APIs): keep it in the message.
+    const quota = [e.serviceCode && `serviceCode ${String(e.serviceCode)}`, e.quotaCode && `quotaCode ${String(e.quotaCode)}`].filter(Boolean).join(', ');
+    return new TransientServiceError(`${e.name}: ${e.message}${quota ? ` (${quota})` : ''}`, e.name);
   }
   return error;
 }

@@ -86,12 +86,20 @@ it('passes the ValidationException fieldList on to the event', async () => {
   expect(rejections(stack).map((r) => [r.requestId, r.errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)])).toEqual([['catalog-1', ['catalog:not_allowed']]]);
 });
 
-it('ends FAILED with ResourceNotFoundException and AccessDeniedException', async () => {
+it("ends FAILED with ResourceNotFoundException and AccessDeniedException, carrying each exception's own members", async () => {
   stack = await startStack(world());
   await requestRenames(stack, rename('missing-1', { identifier: 'pma-doesnotexist0' }), rename('denied-1', { identifier: 'pma-lockedaccount' }));
   const events = byRequest(stack);
-  expect(events['missing-1']).toMatchObject({ status: 'FAILED', errorCode: 'ResourceNotFoundException' });
-  expect(events['denied-1']).toMatchObject({ status: 'FAILED', errorCode: 'AccessDeniedException' });
+  expect(events['missing-1']).toMatchObject({
+    status: 'FAILED', errorCode: 'ResourceNotFoundException', notFound: { resourceId: 'pma-doesnotexist0', resourceType: 'ProgramManagementAccount' },
+  });
+  expect(events['denied-1']).toMatchObject({ status: 'FAILED', errorCode: 'AccessDeniedException', accessDenied: { reason: 'INSUFFICIENT_PERMISSIONS' } });
+});
+
+it('a throttling error keeps the quota and service it names in the message the Task retries and a Catch would report', async () => {
+  const { asTransient } = await import('../../shared/runtime/errors');
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 }, quotaCode: 'L-12AB34CD', serviceCode: 'partnercentral' });
+  expect((asTransient(throttled) as Error).message).toBe('ThrottlingException: Rate exceeded (serviceCode partnercentral, quotaCode L-12AB34CD)');
 });
 
 it('retries ThrottlingException and InternalServerException with backoff, and updates once', async () => {
