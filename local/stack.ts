@@ -38,16 +38,17 @@ import { noLedger } from '../shared/runtime/ledger';
 import { DYNAMODB_REQUEST_TIMEOUT_MS, type Ports } from '../shared/runtime/ports';
 import { AwsServer, type CallContext } from './aws-server';
 import { VirtualClock, type Activity } from './clock';
-import { CloudControlEmulator } from './emulators/cloud-control';
+import { CloudControlEmulator, defaultExecutionRoles } from './emulators/cloud-control';
 import { DynamoDbEmulator } from './emulators/dynamodb';
 import { SqsEmulator, type ReceivedMessage } from './emulators/sqs';
-import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope, type Identity } from './emulators/event-bridge';
+import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope } from './emulators/event-bridge';
 import { PartnerCentralEmulator } from './emulators/partner-central';
 import { ProvisionedProductEmulator } from './emulators/provisioned-products';
 import { ServiceCatalogEmulator } from './emulators/service-catalog';
 import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
 import { FaultSchedule } from './faults';
 import { transformInput } from './input-transformer';
+import type { Identity } from './iam-policy';
 import { loadInterpreter } from './interpreter';
 import { lambdaContext } from './lambda-context';
 import { matchesPattern } from './pattern-matcher';
@@ -216,14 +217,21 @@ export class LocalStack {
     this.newId = seededIds(seededRandom(world.seed + 2));
     this.lambdaFaults = new FaultSchedule(world.lambdaFaults, clock, seededRandom(world.seed + 3), 1);
     const where = { region: model.region, accountId: model.accountId };
-    this.cloudControl = new CloudControlEmulator(world, clock, this.random);
+    this.cloudControl = new CloudControlEmulator(world, clock, this.random, {
+      accountId: model.accountId,
+      identify: (caller) => this.identities.get(caller.accessKeyId),
+      // A world without roles has the stage's default execution role, allowed to manage every type.
+      roles: world.iam.roles ?? defaultExecutionRoles(model.stage),
+    });
     this.eventBridge = new EventBridgeEmulator(
       world, clock, model.busNames, where, (envelope, busName) => this.route(envelope, busName), this.newId,
       (caller) => this.identities.get(caller.accessKeyId), model.busPolicies,
     );
     // Every function signs as its own role; the producers as the world's producer (or whoever a test sends as).
-    for (const fn of Object.values(model.functions)) this.identities.set(functionAccessKey(fn.key), { principalArn: fn.roleArn, account: model.accountId });
-    this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed);
+    for (const fn of Object.values(model.functions)) {
+      this.identities.set(functionAccessKey(fn.key), { principalArn: fn.roleArn, account: model.accountId, policy: fn.policy });
+    }
+    this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed, (caller) => this.identities.get(caller.accessKeyId)?.account);
     this.provisionedProducts = new ProvisionedProductEmulator(world, clock, world.seed);
     this.partnerCentral = new PartnerCentralEmulator(world, clock, model.region);
     this.dynamodb = new DynamoDbEmulator(model.tableNames);

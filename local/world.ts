@@ -143,11 +143,18 @@ const serviceCatalog = z.strictObject({
   organization: z
     .strictObject({
       id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must look like o-a1b2c3d4e5').default('o-exampleorg1'),
+      /**
+       * The organization's management account. Shepherd runs in 000000000000: another id here makes it a member
+       * account, where AWS refuses Organizations access changes and organization-node shares.
+       */
+      managementAccount: accountIdString.default('000000000000'),
+      /** Accounts registered as Service Catalog delegated administrators: they may manage organization-node shares. */
+      delegatedAdministrators: z.array(accountIdString).default([]),
       /** Accounts directly under the root (the management account is always one). */
       accounts: z.array(accountIdString).default([]),
       units: z.array(organizationalUnit).default([]),
     })
-    .default({ id: 'o-exampleorg1', accounts: [], units: [] }),
+    .default({ id: 'o-exampleorg1', managementAccount: '000000000000', delegatedAdministrators: [], accounts: [], units: [] }),
   /** Portfolio ids that exist in the management account. */
   portfolios: z.array(z.string()).default([]),
   shares: z

@@ -273,3 +273,44 @@ export function busPolicyStatements(g: Guardrails, busArn: unknown, shepherdRole
     })),
   ];
 }
+
+/**
+ * What a stage's allowlist needs from the account Shepherd is deployed in.
+ * AWS allows Organizations access changes only from the organization's
+ * management account, and organization-node shares (with
+ * DescribePortfolioShareStatus and ListOrganizationPortfolioAccess) from it
+ * or a Service Catalog delegated administrator (API reference:
+ * EnableAWSOrganizationsAccess, CreatePortfolioShare, DescribePortfolioShareStatus).
+ */
+export function accountRequirements(g: Guardrails): { managementOnly: string[]; managementOrDelegated: string[] } {
+  const managementOnly: string[] = [];
+  if (g.organizationsAccess.enable || g.organizationsAccess.disable) managementOnly.push('Organizations access changes (organizationsAccess)');
+  // A target pattern that can name an organization node: the root (r-), an OU (ou-), the organization (o-), or a wildcard.
+  const nodeTargets = g.serviceCatalog.shareTargets.filter((t) => /^(r-|ou-|o-|\*)/.test(t));
+  const managementOrDelegated = nodeTargets.length ? [`organization-node shares (serviceCatalog.shareTargets: ${nodeTargets.join(', ')})`] : [];
+  return { managementOnly, managementOrDelegated };
+}
+
+/** What the deploying account is, as Organizations and STS report it. */
+export interface DeployAccountFacts {
+  accountId: string;
+  /** The organization's management account; undefined when the account belongs to no organization. */
+  managementAccountId?: string;
+  /** Whether the account is a delegated administrator for servicecatalog.amazonaws.com. */
+  delegatedAdministrator: boolean;
+}
+
+/** Why a stage cannot work from this account, or undefined when it can. */
+export function deployAccountProblem(stage: string, g: Guardrails, facts: DeployAccountFacts): string | undefined {
+  const { managementOnly, managementOrDelegated } = accountRequirements(g);
+  const isManagement = facts.managementAccountId === facts.accountId;
+  const missing = [...(isManagement ? [] : managementOnly), ...(isManagement || facts.delegatedAdministrator ? [] : managementOrDelegated)];
+  if (missing.length === 0) return undefined;
+  const where = facts.managementAccountId === undefined ? 'which belongs to no AWS Organization' : `whose organization's management account is ${facts.managementAccountId}`;
+  return (
+    `stage ${stage} allows ${missing.join(' and ')}, which AWS accepts only from the organization's management account` +
+    `${managementOrDelegated.length && !managementOnly.some((m) => missing.includes(m)) ? ' or a Service Catalog delegated administrator' : ''}; ` +
+    `this is account ${facts.accountId}, ${where}${facts.delegatedAdministrator ? ' (a delegated administrator)' : ''}. ` +
+    'Deploy Shepherd there (README "Where to deploy"), or take them off the stage in config/guardrails.json.'
+  );
+}

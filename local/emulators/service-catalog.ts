@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type ServiceOperations } from '../aws-server';
+import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
 import type { ServiceCatalogWorld, World } from '../world';
 
 type NodeType = 'ORGANIZATION' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
@@ -55,10 +55,28 @@ interface Portfolio {
   nodeShares: Map<string, Node & ShareFlags>;
 }
 
-/** The management account: the one the local stack's handlers run as. */
+/** The account the local stack's handlers run as: by default the organization's management account. */
 export const MANAGEMENT_ACCOUNT_ID = '000000000000';
 const ROOT_ID = 'r-root';
-const PAGE_SIZE_MAX = 100;
+/** ListOrganizationPortfolioAccess pages hold at most 20 nodes (botocore servicecatalog model: PageSize 0..20). */
+const ORGANIZATION_ACCESS_PAGE_MAX = 20;
+
+/**
+ * Who may call what, from the API reference (seeds/003, and the current
+ * pages): Enable/Disable/GetAWSOrganizationsAccessStatus "can only be called
+ * by the management account in the organization" (a delegated administrator
+ * is expressly not authorized to enable); organization-node shares,
+ * DescribePortfolioShareStatus and ListOrganizationPortfolioAccess by the
+ * management account or a delegated administrator.
+ */
+const ORGANIZATION_CALLERS: Record<string, 'management' | 'management-or-delegated'> = {
+  EnableAWSOrganizationsAccess: 'management',
+  DisableAWSOrganizationsAccess: 'management',
+  GetAWSOrganizationsAccessStatus: 'management',
+  DescribePortfolioShareStatus: 'management-or-delegated',
+  ListOrganizationPortfolioAccess: 'management-or-delegated',
+  OrganizationNodeShare: 'management-or-delegated',
+};
 
 const PATTERNS = {
   PortfolioId: /^[a-zA-Z0-9_-]{1,100}$/,
@@ -106,11 +124,13 @@ export class ServiceCatalogEmulator {
     world: World,
     private readonly clock: Clock,
     private readonly seed: number,
+    /** The account a call is signed from (the local stack's identities); the management account when unknown. */
+    private readonly accountOf: (caller: Caller) => string | undefined = () => MANAGEMENT_ACCOUNT_ID,
   ) {
     this.config = world.serviceCatalog;
     this.access = { status: this.config.organizationsAccess };
     const { organization } = this.config;
-    this.members.set(ROOT_ID, [MANAGEMENT_ACCOUNT_ID, ...organization.accounts]);
+    this.members.set(ROOT_ID, [...new Set([organization.managementAccount, MANAGEMENT_ACCOUNT_ID, ...organization.accounts])]);
     organization.units.forEach((unit, index) => {
       this.parents.set(unit.id, unit.parent ?? ROOT_ID);
       const accounts = typeof unit.accounts === 'number' ? Array.from({ length: unit.accounts }, (_, i) => generatedAccountId(index, i)) : unit.accounts;
@@ -125,21 +145,44 @@ export class ServiceCatalogEmulator {
 
   operations(): ServiceOperations {
     const wrap =
-      <T>(fn: (input: Record<string, unknown>) => T) =>
-      (input: Record<string, unknown>) => {
+      <T>(operation: string, fn: (input: Record<string, unknown>) => T) =>
+      (input: Record<string, unknown>, caller: Caller) => {
+        const nodeShare = operation.endsWith('PortfolioShare') && input.OrganizationNode !== undefined;
+        this.assertOrganizationCaller(nodeShare ? 'OrganizationNodeShare' : operation, caller);
         this.applyFinishedActions();
         return fn(input);
       };
     return {
-      CreatePortfolioShare: wrap((input) => this.share('CREATE', input)),
-      UpdatePortfolioShare: wrap((input) => this.share('UPDATE', input)),
-      DeletePortfolioShare: wrap((input) => this.share('DELETE', input)),
-      DescribePortfolioShareStatus: wrap((input) => this.describeShareStatus(input)),
-      ListOrganizationPortfolioAccess: wrap((input) => this.listOrganizationPortfolioAccess(input)),
-      EnableAWSOrganizationsAccess: wrap(() => this.changeAccess('ENABLED')),
-      DisableAWSOrganizationsAccess: wrap(() => this.changeAccess('DISABLED')),
-      GetAWSOrganizationsAccessStatus: wrap(() => ({ AccessStatus: this.accessStatus() })),
+      CreatePortfolioShare: wrap('CreatePortfolioShare', (input) => this.share('CREATE', input)),
+      UpdatePortfolioShare: wrap('UpdatePortfolioShare', (input) => this.share('UPDATE', input)),
+      DeletePortfolioShare: wrap('DeletePortfolioShare', (input) => this.share('DELETE', input)),
+      DescribePortfolioShareStatus: wrap('DescribePortfolioShareStatus', (input) => this.describeShareStatus(input)),
+      ListOrganizationPortfolioAccess: wrap('ListOrganizationPortfolioAccess', (input) => this.listOrganizationPortfolioAccess(input)),
+      EnableAWSOrganizationsAccess: wrap('EnableAWSOrganizationsAccess', () => this.changeAccess('ENABLED')),
+      DisableAWSOrganizationsAccess: wrap('DisableAWSOrganizationsAccess', () => this.changeAccess('DISABLED')),
+      GetAWSOrganizationsAccessStatus: wrap('GetAWSOrganizationsAccessStatus', () => ({ AccessStatus: this.accessStatus() })),
     };
+  }
+
+  /**
+   * Refuses an organization API called from an account that may not call it.
+   * AWS's exact answer from a member account is not documented; the emulator
+   * answers OperationNotSupportedException (an error these operations model)
+   * with the reference's own sentence.
+   */
+  private assertOrganizationCaller(operation: string, caller: Caller): void {
+    const rule = ORGANIZATION_CALLERS[operation];
+    if (!rule) return;
+    const account = this.accountOf(caller) ?? MANAGEMENT_ACCOUNT_ID;
+    const { managementAccount, delegatedAdministrators } = this.config.organization;
+    if (account === managementAccount) return;
+    if (rule === 'management-or-delegated' && delegatedAdministrators.includes(account)) return;
+    throw new AwsError(
+      'OperationNotSupportedException',
+      rule === 'management'
+        ? `This API can only be called by the management account in the organization (${account} is not ${managementAccount}).`
+        : `This API can only be called by the management account in the organization or by a delegated administrator (${account} is neither).`,
+    );
   }
 
   /** Accounts an organization node reaches: the organization, an OU and its descendants, or one account. */
@@ -148,7 +191,7 @@ export class ServiceCatalogEmulator {
       case 'ACCOUNT':
         return this.allAccounts.has(node.value) ? [node.value] : [];
       case 'ORGANIZATION':
-        return [...this.allAccounts].filter((a) => a !== MANAGEMENT_ACCOUNT_ID);
+        return [...this.allAccounts].filter((a) => a !== this.config.organization.managementAccount);
       case 'ORGANIZATIONAL_UNIT': {
         const units = [node.value];
         for (let i = 0; i < units.length; i++) {
@@ -381,7 +424,7 @@ export class ServiceCatalogEmulator {
   private listOrganizationPortfolioAccess(input: Record<string, unknown>) {
     validate(input, ['PortfolioId', 'OrganizationNodeType']);
     const portfolio = this.portfolio(input);
-    const pageSize = Math.min(PAGE_SIZE_MAX, Number(input.PageSize ?? 20));
+    const pageSize = Math.min(ORGANIZATION_ACCESS_PAGE_MAX, Number(input.PageSize ?? ORGANIZATION_ACCESS_PAGE_MAX));
     const offset = Number(input.PageToken ?? 0);
     const nodes = [...portfolio.nodeShares.values()]
       .filter((node) => node.type === input.OrganizationNodeType)

@@ -51,12 +51,12 @@ export async function startPortfolioShare(state: ShareWorkflowState, ports: Port
   const base = { ...clock, successfulAccounts: 0, failedAccounts: 0, failuresByError: [] };
   try {
     if (state.request.organizationNode) {
-      const { AccessStatus } = await ports.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}));
+      const AccessStatus = await organizationsAccessStatus(ports);
       if (AccessStatus === 'UNDER_CHANGE') {
         const underChange = { ...base, errorCode: 'OrganizationsAccessUnderChange', statusMessage: 'AWS Organizations access is being changed; waiting for it to settle' };
         return waitWhileBusy(underChange, now, ports.random);
       }
-      if (AccessStatus !== 'ENABLED') {
+      if (AccessStatus !== 'ENABLED' && AccessStatus !== 'NOT_READABLE_HERE') {
         return {
           ...base,
           outcome: 'FAILED',
@@ -74,6 +74,21 @@ export async function startPortfolioShare(state: ShareWorkflowState, ports: Port
     const refused = refusedStart(error, base, now, ports.random);
     if (refused.outcome === 'FAILED') ports.logger.warn('Service Catalog refused the share', { errorName: (error as Error).name, attempt: clock.attempt });
     return refused;
+  }
+}
+
+/**
+ * GetAWSOrganizationsAccessStatus, which only the management account may
+ * call: a delegated administrator (which may share with organization nodes)
+ * gets OperationNotSupportedException, and then the share call itself says
+ * whether access is enabled.
+ */
+async function organizationsAccessStatus(ports: Ports): Promise<string | undefined> {
+  try {
+    return (await ports.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus;
+  } catch (error) {
+    if ((error as Error).name === 'OperationNotSupportedException') return 'NOT_READABLE_HERE';
+    throw error;
   }
 }
 

@@ -37,7 +37,19 @@ export function failureMessage(failure: CaughtFailure): string | undefined {
 /** The `{Error, Cause}` a refused API call becomes, so the completion reports the API's reason. */
 export function refusal(error: unknown): { errorCode: string; statusMessage?: string } {
   const e = error as Error;
-  return { errorCode: e.name, statusMessage: truncate(e.message) };
+  return { errorCode: e.name, statusMessage: truncate(`${e.message}${wrongAccountHint(e)}`) };
+}
+
+/**
+ * Organizations access changes work only from the organization's management
+ * account, organization-node shares also from a Service Catalog delegated
+ * administrator (API reference). When the service refuses for that reason,
+ * the request's failure says where Shepherd has to run.
+ */
+export function wrongAccountHint(error: Error): string {
+  if (error.name !== 'OperationNotSupportedException' && error.name !== 'AccessDeniedException') return '';
+  if (!/management account|delegated admin/i.test(error.message)) return '';
+  return ' (Shepherd runs in an account that may not do this: deploy it in the management account, or for organization-node shares a Service Catalog delegated administrator; README "Where to deploy")';
 }
 
 /** The status, errorCode and message of a request whose execution hit a Catch. */
