@@ -12,6 +12,14 @@
  */
 import type { PolicyStatement } from './serverless-config';
 
+/** A principal the local stack knows, by the access key its clients sign with. */
+export interface Identity {
+  principalArn: string;
+  account: string;
+  /** Its identity policy (a function role's statements); none for the producers the harness plays. */
+  policy?: PolicyStatement[];
+}
+
 /** Who is asking, and the request's condition keys (aws:PrincipalArn, events:source, ...). */
 export interface RequestContext {
   principalArn: string;
@@ -61,17 +69,29 @@ function conditionHolds(operator: string, key: string, expected: string | string
 }
 
 function principalMatches(principal: PolicyStatement['Principal'], context: RequestContext): boolean {
+  if (principal === undefined) return false;
   if (principal === '*') return true;
   return [principal.AWS].flat().some((p) => p === '*' || p === context.principalAccount || p === `arn:aws:iam::${context.principalAccount}:root` || p === context.principalArn);
 }
 
-function applies(statement: PolicyStatement, context: RequestContext): boolean {
+function applies(statement: PolicyStatement, context: RequestContext, kind: 'resource' | 'identity' = 'resource'): boolean {
   if (![statement.Action].flat().some((a) => wildcard(a, context.action))) return false;
   if (![statement.Resource].flat().some((r) => wildcard(r, context.resource))) return false;
-  if (!principalMatches(statement.Principal, context)) return false;
+  if (kind === 'resource' && !principalMatches(statement.Principal, context)) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, entries]) =>
     Object.entries(entries).every(([key, expected]) => conditionHolds(operator, key, expected, context)),
   );
+}
+
+/**
+ * The decision of a principal's identity policy (its role's statements) for
+ * one request within its own account: an explicit Deny wins, then an Allow is
+ * needed; nothing allows by default.
+ */
+export function evaluateIdentityPolicy(statements: readonly PolicyStatement[], context: RequestContext): Decision {
+  const deny = statements.find((s) => s.Effect === 'Deny' && applies(s, context, 'identity'));
+  if (deny) return { allowed: false, reason: 'explicit-deny', statement: deny };
+  return statements.some((s) => s.Effect === 'Allow' && applies(s, context, 'identity')) ? { allowed: true } : { allowed: false, reason: 'no-allow' };
 }
 
 /** The decision of a resource policy for one request, from the resource owner's account. */

@@ -67,6 +67,8 @@ export interface FunctionModel {
   arn: string;
   /** The function's own role (serverless-iam-roles-per-function): the principal its calls are made as. */
   roleArn: string;
+  /** Its role's identity policy: the function's iamRoleStatements, values resolved (the emulators check iam:PassRole against it). */
+  policy: PolicyStatement[];
   /** Absolute path of the handler module, without extension. */
   modulePath: string;
   exportName: string;
@@ -126,11 +128,11 @@ export interface ServiceModel {
   busPolicies: Record<string, PolicyStatement[]>;
 }
 
-/** An IAM policy statement as written in a resource policy (values resolved). */
+/** An IAM policy statement (values resolved): a resource policy's names a Principal, an identity policy's does not. */
 export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
-  Principal: '*' | { AWS: string | string[] };
+  Principal?: '*' | { AWS: string | string[] };
   Action: string | string[];
   Resource: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
@@ -247,6 +249,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
       environment: {},
       maximumRetryAttempts: fn.maximumRetryAttempts ?? 2,
       timeoutSeconds: Number(fn.timeout ?? config.provider.timeout ?? 6),
+      policy: [],
       queueSources: [],
       scheduleSeconds: [],
     };
@@ -324,6 +327,8 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   const rules: RuleModel[] = [];
   for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
     const model = functions[key]!;
+    // A stage's generated statements arrive as one list item holding a list (`- ${self:custom.stageConfig.passRole...}`).
+    model.policy = (intrinsic(fn.iamRoleStatements ?? []) as unknown[]).flat(Infinity) as PolicyStatement[];
     const onFailure = fn.destinations?.onFailure;
     if (onFailure) model.onFailureQueueName = String(intrinsic(onFailure.arn ?? onFailure)).split(':').pop();
     model.environment = Object.fromEntries(

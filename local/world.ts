@@ -33,6 +33,13 @@ const resourceType = z.strictObject({
    * operation will be done (RetryAfter = the earlier of the two).
    */
   retryAfterMode: z.enum(['interval', 'estimate']).default('interval'),
+  /**
+   * The share of non-final progress events that carry no RetryAfter at all:
+   * AWS documents the field as optional and the AWS CLI's own samples show
+   * IN_PROGRESS events without one. Seeded per event (the request and the
+   * moment), so a run repeats. 0 puts a hint on every event.
+   */
+  retryAfterOmitRate: z.number().min(0).max(1).default(0.25),
   /** Time from CancelResourceRequest to CANCEL_COMPLETE. */
   cancelSeconds: seconds.default(2),
   /** Make operations end FAILED with this ErrorCode; `times` limits it to the first N submissions. */
@@ -44,6 +51,13 @@ const resourceType = z.strictObject({
       operations: z.array(z.enum(['CREATE', 'UPDATE', 'DELETE'])).optional(),
     })
     .optional(),
+  /**
+   * A CREATE that ends FAILED or CANCEL_COMPLETE after it started leaves its
+   * resource behind (it exists, under the identifier the events named), as
+   * real handlers can: pulumi-aws-native reads the resource back after a
+   * failed create for this reason.
+   */
+  partialCreates: z.boolean().default(false),
   /** Answer the first N Create/Update/DeleteResource calls for this type with ThrottlingException. */
   throttle: z.strictObject({ times: z.number().int().positive() }).optional(),
   hooks: z.array(hook).default([]),
@@ -69,8 +83,8 @@ const apiFault = z.strictObject({
   operation: z.string(),
   /** Exception to answer with. */
   error: z.string().default('ThrottlingException'),
-  /** HTTP status; 5xx makes the SDK treat it as a server error. */
-  status: z.number().int().default(400),
+  /** HTTP status; 5xx makes the SDK treat it as a server error. Default: the status the service model gives `error` (local/models). */
+  status: z.number().int().optional(),
   ...faultWindow,
   /**
    * `before` (default): the call fails before the service acts. `after`: the
@@ -96,6 +110,11 @@ const lambdaFault = z.strictObject({
   /** For crash and hang: whether the handler's work (its side effects) happened first. */
   when: z.enum(['before', 'after']).default('after'),
   ...faultWindow,
+});
+
+const executionRole = z.strictObject({
+  /** Resource types (patterns with `*`) this role's policy lets its handlers manage; others end FAILED AccessDenied. */
+  manages: z.array(z.string()).default(['*']),
 });
 
 const accountIdString = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit account id');
@@ -185,12 +204,32 @@ export const worldSchema = z.strictObject({
     .default({ speed: 'max' }),
   /** Seeds generated identifiers and jitter, so runs repeat. */
   seed: z.number().int().default(1),
+  /**
+   * IAM roles in the world, by name (in the deploying account) or by ARN, and
+   * what each may do. Without `roles` one role exists: the stage's default
+   * Cloud Control execution role (config/guardrails.json,
+   * cloudControl.defaultRoleName), allowed to manage every type.
+   */
+  iam: z
+    .strictObject({
+      roles: z.record(z.string(), executionRole).optional(),
+    })
+    .default({}),
   cloudControl: z
     .strictObject({
       /** Behaviour per resource type; "*" applies to types not listed. Unlisted types get TypeNotFoundException. */
       resourceTypes: z.record(z.string(), resourceType).default({}),
+      /**
+       * What a ClientToken used again within its 36 hours gets: `conflict`
+       * (ClientTokenConflictException naming the first request's RequestToken,
+       * as a public report shows AWS answering: carina-rs/carina#1516) or
+       * `replay` (the first request's ProgressEvent, as the API reference's
+       * idempotency wording suggests). AWS's rule is not documented; the
+       * default is the stricter one.
+       */
+      clientTokenReuse: z.enum(['conflict', 'replay']).default('conflict'),
     })
-    .default({ resourceTypes: {} }),
+    .default({ resourceTypes: {}, clientTokenReuse: 'conflict' }),
   eventBridge: z
     .strictObject({
       /** The first N PutEvents entries (after the run starts) fail with this ErrorCode: partial failures. */

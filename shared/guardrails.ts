@@ -44,6 +44,16 @@ const stageGuardrails = z.strictObject({
     resourceTypes: z.record(z.string(), z.array(z.enum(['CREATE', 'UPDATE', 'DELETE']))),
     /** Roles (in the deploying account, by name) that requests may hand to Cloud Control as RoleArn. */
     roleNames: z.array(roleNamePattern),
+    /**
+     * The role Shepherd hands Cloud Control when a request names none. Without
+     * a RoleArn Cloud Control acts with the caller's own credentials (the API
+     * reference, RoleArn), and Shepherd's function role may manage no
+     * resource: so a stage without a default requires roleArn on every request.
+     */
+    defaultRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name (no path, no *)').optional(),
+  }).refine((c) => c.defaultRoleName === undefined || matchesAllowed(c.defaultRoleName, c.roleNames), {
+    message: 'defaultRoleName must be one of roleNames: it is passed like any named role',
+    path: ['defaultRoleName'],
   }),
   serviceCatalog: z.strictObject({ portfolios: z.array(z.string()), shareTargets: z.array(z.string()) }),
   organizationsAccess: z.strictObject({ enable: z.boolean(), disable: z.boolean() }),
@@ -141,7 +151,21 @@ export function authorizeResourceOperation(request: Omit<ResourceOperationReques
     );
   }
   if (request.roleArn !== undefined) errors.push(...checkPassableRole('roleArn', request.roleArn, g.cloudControl.roleNames, where));
+  else if (g.cloudControl.defaultRoleName === undefined) {
+    errors.push({
+      field: 'roleArn',
+      code: 'required',
+      message: "give roleArn: this stage has no default Cloud Control execution role, and without one Cloud Control would act as Shepherd's own function role, which may manage no resource",
+    });
+  }
   return errors;
+}
+
+/** The role Cloud Control acts as for a request: the one it names, or the stage's default (ingest refuses a request with neither). */
+export function executionRoleArn(roleArn: string | undefined, g: Guardrails, where: Deployment): string | undefined {
+  if (roleArn !== undefined) return roleArn;
+  const name = g.cloudControl.defaultRoleName;
+  return name === undefined ? undefined : `arn:${where.partition}:iam::${where.accountId}:role/${name}`;
 }
 
 export function authorizePortfolioShare(request: Omit<PortfolioShareRequest, 'requestId'>, g: Guardrails): FieldError[] {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Emulated AWS Cloud Control API. Requests move PENDING → IN_PROGRESS →
  * SUCCESS/FAILED over the service time the world file gives each resource
@@ -6,7 +7,9 @@
  * are the API reference's; faults, hooks and durations come from the world.
  */
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type ServiceOperations } from '../aws-server';
+import { PASSED_ROLES, guardrailsFor, matchesAllowed } from '../../shared/guardrails';
+import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
+import { evaluateIdentityPolicy, type Identity } from '../iam-policy';
 import type { ResourceTypeBehaviour, World } from '../world';
 import { applyPatch, type PatchOperation } from './json-patch';
 
@@ -21,7 +24,7 @@ const CONSTRAINTS: Record<string, { min: number; max: number; pattern?: RegExp }
   ClientToken: { min: 1, max: 128, pattern: /^[-A-Za-z0-9+/=]+$/ },
   DesiredState: { min: 1, max: 262_144 },
   Identifier: { min: 1, max: 1024 },
-  PatchDocument: { min: 1, max: 65_536 },
+  PatchDocument: { min: 1, max: 262_144 },
   RequestToken: { min: 1, max: 128, pattern: /^[-A-Za-z0-9+/=]+$/ },
 };
 
@@ -68,12 +71,36 @@ export interface EmulatedRequest {
   outcome: { status: 'SUCCESS' | 'FAILED'; errorCode?: string; statusMessage?: string };
   /** Applied to the resource store once the request is observed complete. */
   effect?: () => void;
+  /** A CREATE whose resource stays behind if it fails or is cancelled once IN_PROGRESS (world: partialCreates). */
+  partialCreate: boolean;
   applied: boolean;
   hooks: HookPlan[];
   retryAfterSeconds: number | null;
   retryAfterMode: 'interval' | 'estimate';
+  retryAfterOmitRate: number;
   cancelSeconds: number;
   cancelledAt?: number;
+}
+
+/** The IAM facts Cloud Control depends on: who calls, and the roles it may act as. */
+export interface CloudControlIam {
+  accountId: string;
+  identify: (caller: Caller) => Identity | undefined;
+  /** Roles by name (in accountId) or ARN → the resource types they may manage (patterns). */
+  roles: Record<string, { manages: string[] }>;
+}
+
+/** The roles a world without an `iam` section has: the stage's default execution role, allowed everything. */
+export function defaultExecutionRoles(stage: string): CloudControlIam['roles'] {
+  const name = guardrailsFor(stage).cloudControl.defaultRoleName;
+  return name === undefined ? {} : { [name]: { manages: ['*'] } };
+}
+
+/** Whether this progress event goes without a RetryAfter: a draw from the request and the moment, not from the shared random. */
+function omitsHint(r: EmulatedRequest, now: number): boolean {
+  if (r.retryAfterOmitRate <= 0) return false;
+  const draw = createHash('sha256').update(`${r.token}@${now}`).digest().readUInt32BE(0) / 0x100000000;
+  return draw < r.retryAfterOmitRate;
 }
 
 export class CloudControlEmulator {
@@ -88,6 +115,7 @@ export class CloudControlEmulator {
     private readonly world: World,
     private readonly clock: Clock,
     private readonly random: () => number,
+    private readonly iam: CloudControlIam,
   ) {
     for (const [typeName, behaviour] of Object.entries(world.cloudControl.resourceTypes)) {
       if (typeName === '*') continue;
@@ -102,12 +130,12 @@ export class CloudControlEmulator {
 
   operations(): ServiceOperations {
     return {
-      CreateResource: (input) => this.submit('CREATE', input),
-      UpdateResource: (input) => this.submit('UPDATE', input),
-      DeleteResource: (input) => this.submit('DELETE', input),
+      CreateResource: (input, caller) => this.submit('CREATE', input, caller),
+      UpdateResource: (input, caller) => this.submit('UPDATE', input, caller),
+      DeleteResource: (input, caller) => this.submit('DELETE', input, caller),
       GetResourceRequestStatus: (input) => this.getStatus(input),
       CancelResourceRequest: (input) => this.cancel(input),
-      GetResource: (input) => this.getResource(input),
+      GetResource: (input, caller) => this.getResource(input, caller),
     };
   }
 
@@ -131,7 +159,39 @@ export class CloudControlEmulator {
     );
   }
 
-  private submit(operation: Operation, input: Record<string, unknown>) {
+  /**
+   * Who the resource handlers act as: the RoleArn, which the caller must be
+   * allowed to pass (iam:PassRole to cloudformation.amazonaws.com, by its
+   * role's own statements) and which must exist; without one, the caller's
+   * own credentials (API reference, CreateResource RoleArn: "Cloud Control
+   * API uses a temporary session created using your AWS user credentials").
+   * Returns the principal and the types it may manage.
+   */
+  private actingPrincipal(input: Record<string, unknown>, caller: Caller): { arn: string; manages: string[] } {
+    const identity = this.iam.identify(caller);
+    if (!identity) throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    const roleArn = typeof input.RoleArn === 'string' ? input.RoleArn : undefined;
+    // A function role's own policy grants Cloud Control calls only: its handlers can manage no type.
+    if (roleArn === undefined) return { arn: identity.principalArn, manages: [] };
+    const decision = evaluateIdentityPolicy(identity.policy ?? [], {
+      principalArn: identity.principalArn,
+      principalAccount: identity.account,
+      action: 'iam:PassRole',
+      resource: roleArn,
+      keys: { 'iam:PassedToService': PASSED_ROLES.cloudControl.service },
+    });
+    if (!decision.allowed) {
+      throw new AwsError('AccessDeniedException', `User: ${identity.principalArn} is not authorized to perform: iam:PassRole on resource: ${roleArn}`);
+    }
+    const name = roleArn.split('/').pop()!;
+    const role = this.iam.roles[roleArn] ?? (roleArn === `arn:aws:iam::${this.iam.accountId}:role/${name}` ? this.iam.roles[name] : undefined);
+    // AWS's answer to a role that does not exist is not documented for Cloud Control; CloudFormation refuses such a
+    // role at once with "Role <arn> is invalid or cannot be assumed" (a ValidationError), so the emulator does too.
+    if (!role) throw new AwsError('InvalidRequestException', `Role ${roleArn} is invalid or cannot be assumed`);
+    return { arn: roleArn, manages: role.manages };
+  }
+
+  private submit(operation: Operation, input: Record<string, unknown>, caller: Caller) {
     const required = ['TypeName', ...(operation === 'CREATE' ? ['DesiredState'] : ['Identifier']), ...(operation === 'UPDATE' ? ['PatchDocument'] : [])];
     validate(input, required);
     const now = this.clock.now().getTime();
@@ -142,11 +202,16 @@ export class CloudControlEmulator {
 
     const seen = this.clientTokens.get(clientToken);
     if (seen && now - seen.usedAt < CLIENT_TOKEN_VALIDITY_MS) {
-      if (seen.paramsKey !== paramsKey) {
-        throw new AwsError('ClientTokenConflictException', `The client token ${clientToken} was used with a different request.`);
+      if (seen.paramsKey !== paramsKey || this.world.cloudControl.clientTokenReuse === 'conflict') {
+        // The wording of the report in carina-rs/carina#1516.
+        throw new AwsError(
+          'ClientTokenConflictException',
+          `Client token [${clientToken}] is already associated with an existing operation with RequestToken [${seen.token}]`,
+        );
       }
       return { ProgressEvent: this.progressEvent(this.requests.get(seen.token)!, now) };
     }
+    const acting = this.actingPrincipal(input, caller);
 
     const behaviour = this.behaviour(typeName);
     if (behaviour.throttle && (this.throttled.get(typeName) ?? 0) < behaviour.throttle.times) {
@@ -185,11 +250,20 @@ export class CloudControlEmulator {
       } else if (operation === 'UPDATE') {
         try {
           const patched = applyPatch(current, JSON.parse(String(input.PatchDocument)) as PatchOperation[]);
+          // RFC 6902 lets a patch replace the root ("" path); a resource model stays a JSON object.
+          if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw new Error('the patched resource model must be a JSON object');
           effect = () => store.set(id, patched);
         } catch (error) {
           outcome = { status: 'FAILED', errorCode: 'InvalidRequest', statusMessage: `Patch could not be applied: ${(error as Error).message}` };
         }
       } else effect = () => store.delete(id);
+    }
+
+    if (outcome.status === 'SUCCESS' && !matchesAllowed(typeName, acting.manages)) {
+      // The handler's calls are made as the acting principal, whose policy does not cover this type.
+      const session = acting.arn.replace(/^arn:([^:]+):iam::([0-9]+):role\/(.*)$/, 'arn:$1:sts::$2:assumed-role/$3/CloudControl');
+      outcome = { status: 'FAILED', errorCode: 'AccessDenied', statusMessage: `User: ${session} is not authorized to manage resources of type ${typeName} (${operation})` };
+      effect = undefined;
     }
 
     const failure = behaviour.failure;
@@ -198,7 +272,8 @@ export class CloudControlEmulator {
       if (failure.times === undefined || failedSoFar < failure.times) {
         this.failed.set(typeName, failedSoFar + 1);
         outcome = { status: 'FAILED', errorCode: failure.errorCode, statusMessage: failure.statusMessage ?? `Injected ${failure.errorCode}` };
-        effect = undefined;
+        // A handler that failed part-way may have created the resource already (partialCreates keeps the effect).
+        if (!(behaviour.partialCreates && operation === 'CREATE')) effect = undefined;
       }
     }
 
@@ -224,10 +299,12 @@ export class CloudControlEmulator {
       completesAt,
       outcome,
       effect,
+      partialCreate: behaviour.partialCreates && operation === 'CREATE',
       applied: false,
       hooks,
       retryAfterSeconds: behaviour.retryAfterSeconds,
       retryAfterMode: behaviour.retryAfterMode,
+      retryAfterOmitRate: behaviour.retryAfterOmitRate,
       cancelSeconds: behaviour.cancelSeconds,
     };
     this.requests.set(request.token, request);
@@ -237,13 +314,19 @@ export class CloudControlEmulator {
 
   private statusAt(r: EmulatedRequest, now: number): { status: Status; final: boolean } {
     if (r.cancelledAt !== undefined) {
-      return now < r.cancelledAt + r.cancelSeconds * 1000 ? { status: 'CANCEL_IN_PROGRESS', final: false } : { status: 'CANCEL_COMPLETE', final: true };
+      if (now < r.cancelledAt + r.cancelSeconds * 1000) return { status: 'CANCEL_IN_PROGRESS', final: false };
+      if (!r.applied) {
+        r.applied = true;
+        // Cancelled once the handler had started: a partial create leaves what it had made.
+        if (r.partialCreate && r.cancelledAt >= r.pendingUntil && r.outcome.status === 'SUCCESS') r.effect?.();
+      }
+      return { status: 'CANCEL_COMPLETE', final: true };
     }
     if (now < r.pendingUntil) return { status: 'PENDING', final: false };
     if (now < r.completesAt) return { status: 'IN_PROGRESS', final: false };
     if (!r.applied) {
       r.applied = true;
-      if (r.outcome.status === 'SUCCESS') r.effect?.();
+      if (r.outcome.status === 'SUCCESS' || r.partialCreate) r.effect?.();
     }
     return { status: r.outcome.status, final: true };
   }
@@ -262,7 +345,7 @@ export class CloudControlEmulator {
       ResourceModel: status === 'SUCCESS' && r.operation !== 'DELETE' && model ? JSON.stringify(model) : undefined,
       StatusMessage: status === 'FAILED' ? r.outcome.statusMessage : undefined,
       ErrorCode: status === 'FAILED' ? r.outcome.errorCode : undefined,
-      RetryAfter: !final && r.retryAfterSeconds !== null ? new Date(this.retryAfter(r, now)) : undefined,
+      RetryAfter: !final && r.retryAfterSeconds !== null && !omitsHint(r, now) ? new Date(this.retryAfter(r, now)) : undefined,
     };
   }
 
@@ -309,9 +392,14 @@ export class CloudControlEmulator {
     return { ProgressEvent: this.progressEvent(request, now) };
   }
 
-  private getResource(input: Record<string, unknown>) {
+  private getResource(input: Record<string, unknown>, caller: Caller) {
     validate(input, ['TypeName', 'Identifier']);
     this.behaviour(String(input.TypeName));
+    const acting = this.actingPrincipal(input, caller);
+    if (!matchesAllowed(String(input.TypeName), acting.manages)) {
+      // The read handler runs as the acting principal too; the handler's refusal surfaces as this exception.
+      throw new AwsError('InvalidCredentialsException', `${acting.arn} may not read resources of type ${String(input.TypeName)}`);
+    }
     const now = this.clock.now().getTime();
     for (const r of this.requests.values()) this.statusAt(r, now); // settle what has finished
     const model = this.resources.get(String(input.TypeName))?.get(String(input.Identifier));

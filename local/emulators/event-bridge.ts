@@ -7,15 +7,10 @@
  */
 import type { Clock } from '../../shared/runtime/clock';
 import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
-import { evaluateResourcePolicy } from '../iam-policy';
+import { evaluateResourcePolicy, type Identity } from '../iam-policy';
 import type { PolicyStatement } from '../serverless-config';
 import type { World } from '../world';
 
-/** A principal the local stack knows, by the access key its clients sign with. */
-export interface Identity {
-  principalArn: string;
-  account: string;
-}
 
 export interface EventEnvelope {
   version: '0';

@@ -73,6 +73,12 @@ export const resourceOperationCompletedDetail = z.object({
     .literal(true)
     .optional()
     .describe('A DELETE that found no such resource (Cloud Control answered NotFound): SUCCEEDED, since the resource is gone'),
+  resourceLeftBehind: z
+    .literal(true)
+    .optional()
+    .describe(
+      'A CREATE that failed left its resource: it exists under `identifier` (read back before resubmitting, so no second one was made). Delete or adopt it. On other failed CREATEs an `identifier` names a resource that may exist.',
+    ),
   ...completionTimings,
 });
 export type ResourceOperationCompleted = z.infer<typeof resourceOperationCompletedDetail>;

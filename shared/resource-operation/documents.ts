@@ -1,3 +1,4 @@
+import { executionRoleArn, guardrailsFor } from '../guardrails';
 import { storeDocument } from '../runtime/documents';
 import type { Ports } from '../runtime/ports';
 import type { ResourceOperationBody, ResourceOperationRequestBody } from './model';
@@ -5,19 +6,23 @@ import type { ResourceOperationBody, ResourceOperationRequestBody } from './mode
 /**
  * What ingest hands the workflow instead of the request: its desired state
  * or patch document stored aside, as the exact JSON text Cloud Control will
- * get, and referenced.
+ * get, and referenced; and the role Cloud Control will act as, the stage's
+ * default when the request names none (so the execution's input shows it).
  */
 export async function carryDocuments(request: ResourceOperationRequestBody, requestId: string, ports: Ports): Promise<ResourceOperationBody> {
+  const where = { partition: ports.config.partition, accountId: ports.config.accountId };
+  const roleArn = executionRoleArn(request.roleArn, guardrailsFor(ports.config.stage), where);
+  const withRole = <T extends object>(body: T) => (roleArn === undefined ? body : { ...body, roleArn });
   switch (request.operation) {
     case 'CREATE': {
       const { desiredState, ...rest } = request;
-      return { ...rest, desiredStateRef: await storeDocument(requestId, JSON.stringify(desiredState), ports) };
+      return withRole({ ...rest, desiredStateRef: await storeDocument(requestId, JSON.stringify(desiredState), ports) });
     }
     case 'UPDATE': {
       const { patchDocument, ...rest } = request;
-      return { ...rest, patchDocumentRef: await storeDocument(requestId, JSON.stringify(patchDocument), ports) };
+      return withRole({ ...rest, patchDocumentRef: await storeDocument(requestId, JSON.stringify(patchDocument), ports) });
     }
     case 'DELETE':
-      return request;
+      return withRole(request);
   }
 }

@@ -1,6 +1,8 @@
 import {
   CreateResourceCommand,
   DeleteResourceCommand,
+  GetResourceCommand,
+  GetResourceRequestStatusCommand,
   UpdateResourceCommand,
   type ProgressEvent,
 } from '@aws-sdk/client-cloudcontrol';
@@ -34,6 +36,48 @@ async function submit(state: WorkflowState, token: string, ports: Ports): Promis
 }
 
 /**
+ * The RequestToken a ClientTokenConflictException names: Cloud Control
+ * answers a ClientToken used again with "Client token [...] is already
+ * associated with an existing operation with RequestToken [...]"
+ * (carina-rs/carina#1516) instead of replaying the first answer. Shepherd's
+ * tokens are its own (one per request and attempt), so the existing
+ * operation is this very submission, whose answer was lost.
+ */
+export function conflictingRequestToken(message: string): string | undefined {
+  return /RequestToken\s*\[?([-A-Za-z0-9+/=]{1,128})\]?/.exec(message)?.[1];
+}
+
+/** The submission's ProgressEvent, or the one of the operation its ClientToken already started. */
+async function submitOrFollow(state: WorkflowState, token: string, ports: Ports): Promise<ProgressEvent> {
+  try {
+    return await submit(state, token, ports);
+  } catch (error) {
+    const existing = (error as Error).name === 'ClientTokenConflictException' ? conflictingRequestToken((error as Error).message) : undefined;
+    if (existing === undefined) throw error;
+    ports.logger.info('ClientToken already used: following the operation it started', { requestToken: existing });
+    return (await ports.cloudControl.send(new GetResourceRequestStatusCommand({ RequestToken: existing }))).ProgressEvent ?? {};
+  }
+}
+
+type LeftBehind = 'EXISTS' | 'ABSENT' | { unknown: string };
+
+/**
+ * Whether a CREATE that failed left its resource under the identifier its
+ * events named (a handler can fail after creating it; pulumi-aws-native
+ * reads the resource back for this reason). Read as the same role.
+ */
+async function leftBehind(state: WorkflowState, identifier: string, ports: Ports): Promise<LeftBehind> {
+  try {
+    await ports.cloudControl.send(new GetResourceCommand({ TypeName: state.request.typeName, Identifier: identifier, RoleArn: state.request.roleArn }));
+    return 'EXISTS';
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return 'ABSENT';
+    if (isTransient(error)) throw asTransient(error);
+    return { unknown: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+}
+
+/**
  * Submits the request to Cloud Control: the first time, or again after a
  * transient FAILED (`operation.outcome === 'RESUBMIT'`) with the next
  * attempt's ClientToken. Transient exceptions are rethrown for the ASL
@@ -51,10 +95,26 @@ export async function startResourceOperation(state: WorkflowState, ports: Ports)
     startedAt: previous?.startedAt ?? toTimestamp(now),
     deadline: previous?.deadline ?? toTimestamp(addSeconds(now, ports.config.operationTimeoutSeconds)),
   };
+  // Before a CREATE is sent again, what the failed one left: resubmitting over it would fail AlreadyExists, or make
+  // a second resource when the type names its own. Found or unknown, the request ends with what the first reported.
+  if (previous && state.request.operation === 'CREATE' && previous.identifier !== undefined) {
+    const found = await leftBehind(state, previous.identifier, ports);
+    if (found !== 'ABSENT') {
+      const why = found === 'EXISTS' ? `it left ${previous.identifier} behind, so it was not submitted again` : `whether it left ${previous.identifier} behind could not be read (${found.unknown}), so it was not submitted again`;
+      ports.logger.warn('A failed CREATE may have left its resource', { identifier: previous.identifier, leftBehind: found === 'EXISTS' });
+      return {
+        ...previous,
+        outcome: 'FAILED',
+        nextCheckAt: undefined,
+        statusMessage: truncate(`${previous.statusMessage ?? previous.errorCode ?? 'FAILED'}; ${why}`),
+        leftBehind: found === 'EXISTS' ? true : undefined,
+      };
+    }
+  }
   const token = clientToken(state.requestId, base.attempt);
   let progress: ProgressEvent;
   try {
-    progress = await submit(state, token, ports);
+    progress = await submitOrFollow(state, token, ports);
   } catch (error) {
     if (isTransient(error)) throw asTransient(error);
     const e = error as Error;

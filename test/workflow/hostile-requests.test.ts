@@ -22,6 +22,8 @@ const PMA = 'pma-exampleemea01';
 const world: WorldInput = {
   clock: { start: T0.toISOString(), speed: 'max' },
   cloudControl: { resourceTypes: { '*': { durationSeconds: 10 } } },
+  // The stage's default execution role, and the role the honest request names.
+  iam: { roles: { 'shepherd-cloudcontrol-default': { manages: ['*'] }, 'shepherd-cloudcontrol-s3': { manages: ['AWS::S3::*'] } } },
   serviceCatalog: {
     organization: { units: [{ id: 'ou-wk01-workloads', accounts: 2 }, { id: 'ou-wk01-sandboxes', accounts: 2 }] },
     portfolios: ['port-2abcdext3y5fk', 'port-9zyxwvut8s7rq'],
@@ -67,7 +69,8 @@ describe('an unlisted stage allows no AWS change of any kind', () => {
 
     const byId = Object.fromEntries(rejections(stack).map((r) => [r.requestId, fieldsOf(r)]));
     expect(byId).toEqual({
-      'cc-1': ['typeName:not_allowed'],
+      // The default stage has no default Cloud Control role either.
+      'cc-1': ['typeName:not_allowed', 'roleArn:required'],
       'share-1': ['portfolioId:not_allowed', 'organizationNode.value:not_allowed'],
       'access-1': ['enable:not_allowed'],
       'product-1': ['provisionedProductId:not_allowed', 'properties.OWNER:not_allowed'],

@@ -17,7 +17,8 @@ const bucket = (requestId: string, name = `bucket-${requestId}`) => ({
 const s3 = (behaviour: Record<string, unknown> = {}): WorldInput => ({
   cloudControl: {
     resourceTypes: {
-      'AWS::S3::Bucket': { primaryIdentifier: 'BucketName', pendingSeconds: 3, durationSeconds: 95, retryAfterSeconds: 10, ...behaviour },
+      // A hint on every event (retryAfterOmitRate 0): these cases test following it exactly.
+      'AWS::S3::Bucket': { primaryIdentifier: 'BucketName', pendingSeconds: 3, durationSeconds: 95, retryAfterSeconds: 10, retryAfterOmitRate: 0, ...behaviour },
     },
   },
 });
