@@ -29,6 +29,8 @@ const CONSTRAINTS: Record<string, { min: number; max: number; pattern?: RegExp }
 };
 
 const CLIENT_TOKEN_VALIDITY_MS = 36 * 3600 * 1000;
+/** Resource requests are kept for 7 days; then their RequestToken is not found (API reference, GetResourceRequestStatus). */
+const REQUEST_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 function validate(input: Record<string, unknown>, required: string[]): void {
   const problems: string[] = [];
@@ -358,7 +360,9 @@ export class CloudControlEmulator {
   private request(input: Record<string, unknown>): EmulatedRequest {
     validate(input, ['RequestToken']);
     const request = this.requests.get(String(input.RequestToken));
-    if (!request) throw new AwsError('RequestTokenNotFoundException', `Request with token ${String(input.RequestToken)} was not found.`);
+    if (!request || this.clock.now().getTime() - request.submittedAt > REQUEST_RETENTION_MS) {
+      throw new AwsError('RequestTokenNotFoundException', `Request with token ${String(input.RequestToken)} was not found.`);
+    }
     return request;
   }
 

@@ -160,6 +160,22 @@ describe('what a failed CREATE leaves behind', () => {
     expect(statusOf(second)).toMatchObject({ OperationStatus: 'FAILED', ErrorCode: 'AlreadyExists' });
   });
 
+  it('a request token is not found once the request is more than 7 days old', () => {
+    const clock = { ms: T0.getTime(), now() { return new Date(this.ms); } };
+    const iam: CloudControlIam = {
+      accountId: ACCOUNT,
+      identify: () => ({ principalArn: role('caller'), account: ACCOUNT, policy: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }] }),
+      roles: { 'shepherd-cloudcontrol-default': { manages: ['*'] } },
+    };
+    const ops = new CloudControlEmulator(parseWorld(world()), clock, () => 0.5, iam).operations();
+    const answer = ops.CreateResource!({ TypeName: 'AWS::S3::Bucket', DesiredState: '{"BucketName":"old"}', ClientToken: 'o1', RoleArn: role('shepherd-cloudcontrol-default') }, { accessKeyId: 'k' }) as any;
+    const status = () => ops.GetResourceRequestStatus!({ RequestToken: answer.ProgressEvent.RequestToken }, { accessKeyId: 'k' });
+    clock.ms += 7 * 24 * 3600 * 1000;
+    expect(status()).toBeDefined();
+    clock.ms += 1000;
+    expect(status).toThrow(expect.objectContaining({ name: 'RequestTokenNotFoundException' }));
+  });
+
   it('a CREATE cancelled once IN_PROGRESS leaves its resource, and the completion names it', async () => {
     const s = (stack = await startStack(world({ partialCreates: true, durationSeconds: 600 })));
     await s.putEvents([{ Source: 'platform.provisioning', DetailType: 'Resource Operation Requested', Detail: JSON.stringify(bucket('cancelled')) }]);
