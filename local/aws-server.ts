@@ -9,14 +9,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { VirtualClock } from './clock';
 import { FaultSchedule, type FaultWindow } from './faults';
+import { checkInput, inputRefusal } from './models/check';
+import { errorStatus, modelForTarget } from './models';
 import { SDK_REQUEST_TIMEOUT_MS } from '../shared/runtime/ports';
 
-/** An error the emulated API answers with: its exception name, message and HTTP status. */
+/**
+ * An error the emulated API answers with: its exception name, message and
+ * HTTP status. Leave the status out: the server answers with the one the
+ * service's model gives the error (local/models), or the one AWS documents
+ * for a common error.
+ */
 export class AwsError extends Error {
   constructor(
     readonly type: string,
     message: string,
-    readonly status = 400,
+    readonly status?: number,
     /** Members the API's exception carries besides the message (resourceId, fieldList, ...). */
     readonly members: Record<string, unknown> = {},
   ) {
@@ -36,7 +43,8 @@ export type ServiceOperations = Record<string, Operation>;
 export interface ApiFault extends FaultWindow {
   operation: string;
   error: string;
-  status: number;
+  /** HTTP status; the service model's (or the common error's) for `error` when not given. */
+  status?: number;
   /** `before`: the call fails before the service acts; `after`: the service acts, then the answer is lost. */
   when?: 'before' | 'after';
   /** No answer at all: the caller times out. */
@@ -75,6 +83,8 @@ export interface ApiCall {
   error?: string;
   /** Whether the service acted on it (false for calls refused, faulted before acting, or hung before acting). */
   applied: boolean;
+  /** The answer's body as the caller got it (JSON as on the wire, errors included); kept only while `recordOutputs` is on. */
+  output?: unknown;
 }
 
 /** Converts Date values to the epoch seconds AWS JSON protocols use for timestamps. */
@@ -95,6 +105,8 @@ export class AwsServer {
   private server: Server | undefined;
   private readonly services = new Map<string, ServiceOperations>();
   readonly calls: ApiCall[] = [];
+  /** Keep each call's answer body in `calls` (the contract tests read them; off by default to spare memory). */
+  recordOutputs = false;
   url = '';
   private faults: FaultSchedule<ApiFault>;
   private requestSequence = 0;
@@ -115,6 +127,11 @@ export class AwsServer {
 
   register(targetPrefix: string, operations: ServiceOperations): void {
     this.services.set(targetPrefix, operations);
+  }
+
+  /** The operations served, by X-Amz-Target prefix. */
+  get served(): Record<string, string[]> {
+    return Object.fromEntries([...this.services].map(([prefix, operations]) => [prefix, Object.keys(operations)]));
   }
 
   async start(): Promise<string> {
@@ -149,16 +166,18 @@ export class AwsServer {
     const target = String(headers['x-amz-target'] ?? '');
     const contentType = String(headers['content-type'] ?? 'application/x-amz-json-1.1');
     const [prefix, operationName] = target.split('.') as [string, string | undefined];
-    const answer = (statusCode: number, payload: unknown, errorType?: string): Answer => {
+    const answer = (statusCode: number, payload: unknown, errorType?: string, call?: ApiCall): Answer => {
       // Request ids from a counter: a run repeats for its seed.
       const responseHeaders: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': `local-${++this.requestSequence}` };
       if (errorType) responseHeaders['x-amzn-errortype'] = errorType;
-      return { statusCode, headers: responseHeaders, body: serialise(payload) };
+      const body = serialise(payload);
+      if (call && this.recordOutputs) call.output = JSON.parse(body);
+      return { statusCode, headers: responseHeaders, body };
     };
     const failure = (error: unknown, call?: ApiCall): Answer => {
-      const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String((error as Error).stack ?? error), 500);
+      const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String((error as Error).stack ?? error));
       if (call) call.error = e.type;
-      return answer(e.status, { ...e.members, __type: e.type, message: e.message }, e.type);
+      return answer(e.status ?? errorStatus(prefix, e.type), { ...e.members, __type: e.type, message: e.message }, e.type, call);
     };
     let input: Record<string, unknown> = {};
     const call: ApiCall = { service: prefix, operation: operationName ?? '', input, at: this.clock.now(), applied: false };
@@ -182,7 +201,14 @@ export class AwsServer {
     if (fault && fault.when !== 'after') return refusal(fault);
     let result: Answer;
     try {
-      result = answer(200, await operation(input, { accessKeyId: signingKey(headers.authorization) }));
+      // AWS checks a request against the model before the operation runs (models/check.ts).
+      const model = modelForTarget(prefix);
+      const problems = model ? checkInput(model, call.operation, input) : [];
+      if (problems.length) {
+        const refusal = inputRefusal(model!, problems);
+        throw new AwsError(refusal.type, refusal.message, undefined, refusal.members);
+      }
+      result = answer(200, await operation(input, { accessKeyId: signingKey(headers.authorization) }), undefined, call);
       call.applied = true;
     } catch (error) {
       result = failure(error, call);

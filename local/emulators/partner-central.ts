@@ -87,7 +87,7 @@ export class PartnerCentralEmulator {
       problems.push({ name: 'identifier', code: 'INVALID_VALUE', message: `the identifier's catalog ${match[2]} is not ${String(input.catalog)}` });
     }
     if (problems.length) {
-      throw new AwsError('ValidationException', `${problems.length} validation error(s)`, 400, {
+      throw new AwsError('ValidationException', `${problems.length} validation error(s)`, undefined, {
         reason: problems.some((p) => p.code === 'INVALID_VALUE') ? 'BUSINESS_VALIDATION_FAILED' : 'REQUEST_VALIDATION_FAILED',
         fieldList: problems,
       });
@@ -95,11 +95,11 @@ export class PartnerCentralEmulator {
     const id = match![3]!;
     const pma = this.accounts.get(id);
     if (!pma || pma.catalog !== input.catalog) {
-      throw new AwsError('ResourceNotFoundException', `Program management account ${id} not found`, 400, { resourceId: id, resourceType: 'ProgramManagementAccount' });
+      throw new AwsError('ResourceNotFoundException', `Program management account ${id} not found`, undefined, { resourceId: id, resourceType: 'ProgramManagementAccount' });
     }
-    if (pma.denied) throw new AwsError('AccessDeniedException', `Not authorized to update ${id}`, 400, { reason: 'INSUFFICIENT_PERMISSIONS' });
+    if (pma.denied) throw new AwsError('AccessDeniedException', `Not authorized to update ${id}`, undefined, { reason: 'INSUFFICIENT_PERMISSIONS' });
     if (input.revision !== undefined && input.revision !== pma.revision) {
-      throw new AwsError('ConflictException', `Revision ${String(input.revision)} is stale: ${id} is at revision ${pma.revision}`, 400, {
+      throw new AwsError('ConflictException', `Revision ${String(input.revision)} is stale: ${id} is at revision ${pma.revision}`, undefined, {
         resourceId: id,
         resourceType: 'ProgramManagementAccount',
       });

@@ -167,19 +167,20 @@ export class StepFunctionsEmulator {
             const { name: stateName, type } = event.state;
             execution.currentState = stateName;
             record(`${type}StateEntered`, { stateEnteredEventDetails: { name: stateName, input: JSON.stringify(event.state.input) } });
-            if (type === 'Task') record('TaskScheduled', {}), record('TaskStarted', {});
+            // Every Task here invokes a Lambda function by its ARN: AWS records LambdaFunction* events for those (Task* ones carry resourceType/resource, required by the model).
+            if (type === 'Task') record('LambdaFunctionScheduled', {}), record('LambdaFunctionStarted', {});
             this.observer.onStateEntered?.(execution, stateName, type);
             break;
           }
           case 'StateExited': {
             const { name: stateName, type, output } = event.state;
             measure(output);
-            if (type === 'Task') record('TaskSucceeded', { taskSucceededEventDetails: { output: JSON.stringify(output) } });
+            if (type === 'Task') record('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: JSON.stringify(output) } });
             record(`${type}StateExited`, { stateExitedEventDetails: { name: stateName, output: JSON.stringify(output) } });
             break;
           }
           case 'StateFailed': // every failed attempt, retried or not, as the service records it
-            record('TaskFailed', { taskFailedEventDetails: { error: event.Error, cause: event.Cause } });
+            record('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: event.Error, cause: event.Cause } });
             break;
           case 'ExecutionSucceeded':
             record('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(event.output) } });
