@@ -50,12 +50,15 @@ class DeployAccountCheck {
     if (process.env.SHEPHERD_SKIP_ACCOUNT_CHECK === '1') return;
     const provider = this.serverless.getProvider('aws');
     const stage = provider.getStage();
-    const { guardrailsFor, deployAccountProblem, accountRequirements } = loadGuardrails();
+    const { guardrailsFor, deployAccountProblem, deployAccountWarning, accountRequirements } = loadGuardrails();
     const guardrails = guardrailsFor(stage);
     const needs = accountRequirements(guardrails);
-    if (needs.managementOnly.length === 0 && needs.managementOrDelegated.length === 0) return;
-    const problem = deployAccountProblem(stage, guardrails, await this.facts(provider));
+    if (needs.managementOnly.length === 0 && needs.managementOrDelegated.length === 0 && !needs.accountNodeShares) return;
+    const facts = await this.facts(provider);
+    const problem = deployAccountProblem(stage, guardrails, facts);
     if (problem) throw new this.serverless.classes.Error(`Shepherd: ${problem}`);
+    const warning = deployAccountWarning(guardrails, facts);
+    if (warning) (this.serverless.cli?.log ?? console.warn)(`Shepherd: ${warning}`);
   }
 }
 

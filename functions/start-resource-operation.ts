@@ -1,6 +1,10 @@
+import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
 import { defineHandler } from '../shared/runtime/lambda';
 import { startResourceOperation } from '../shared/resource-operation/start';
 import type { WorkflowState } from '../shared/resource-operation/model';
 
-/** Task `Submit To Cloud Control`: Create/Update/DeleteResource with a ClientToken derived from the request id. */
-export const { handler, build } = defineHandler((state: WorkflowState, ports) => startResourceOperation(state, ports));
+/**
+ * Task `Submit To Cloud Control`: Create/Update/DeleteResource with a ClientToken derived from the request id.
+ * The ledger keeps each attempt's read-back of a failed CREATE, so a retried Task does not read it again.
+ */
+export const { handler, build } = defineHandler((state: WorkflowState, ports) => startResourceOperation(state, ports), { ledger: dynamoLedger });

@@ -151,7 +151,8 @@ export function authorizeResourceOperation(request: Omit<ResourceOperationReques
     );
   }
   if (request.roleArn !== undefined) errors.push(...checkPassableRole('roleArn', request.roleArn, g.cloudControl.roleNames, where));
-  else if (g.cloudControl.defaultRoleName === undefined) {
+  // Asked only of a request the stage would otherwise take: on a stage that allows nothing, that is the reason.
+  else if (g.cloudControl.defaultRoleName === undefined && errors.length === 0) {
     errors.push({
       field: 'roleArn',
       code: 'required',
@@ -306,13 +307,26 @@ export function busPolicyStatements(g: Guardrails, busArn: unknown, shepherdRole
  * or a Service Catalog delegated administrator (API reference:
  * EnableAWSOrganizationsAccess, CreatePortfolioShare, DescribePortfolioShareStatus).
  */
-export function accountRequirements(g: Guardrails): { managementOnly: string[]; managementOrDelegated: string[] } {
+export function accountRequirements(g: Guardrails): { managementOnly: string[]; managementOrDelegated: string[]; accountNodeShares: boolean } {
   const managementOnly: string[] = [];
   if (g.organizationsAccess.enable || g.organizationsAccess.disable) managementOnly.push('Organizations access changes (organizationsAccess)');
-  // A target pattern that can name an organization node: the root (r-), an OU (ou-), the organization (o-), or a wildcard.
-  const nodeTargets = g.serviceCatalog.shareTargets.filter((t) => /^(r-|ou-|o-|\*)/.test(t));
+  // A target pattern that can match an organization, root or OU id (o-…, r-…, ou-…): any that does not start
+  // with a digit, as account ids do (`o*`, `ou*` and `*` included). Erring this way only asks for the right account.
+  const nodeTargets = g.serviceCatalog.shareTargets.filter((t) => !/^[0-9]/.test(t));
   const managementOrDelegated = nodeTargets.length ? [`organization-node shares (serviceCatalog.shareTargets: ${nodeTargets.join(', ')})`] : [];
-  return { managementOnly, managementOrDelegated };
+  // An account can also be shared with as an organization node (organizationNode type ACCOUNT), which needs the
+  // management account or a delegated administrator like any node share, while an accountId share does not.
+  return { managementOnly, managementOrDelegated, accountNodeShares: g.serviceCatalog.shareTargets.length > 0 };
+}
+
+/** What a stage can do from this account but only partly: said at deploy time, not refused. */
+export function deployAccountWarning(g: Guardrails, facts: DeployAccountFacts): string | undefined {
+  const isManagement = facts.managementAccountId === facts.accountId;
+  if (isManagement || facts.delegatedAdministrator || !accountRequirements(g).accountNodeShares) return undefined;
+  return (
+    `account ${facts.accountId} is neither the organization's management account nor a Service Catalog delegated administrator: ` +
+    'account shares (accountId) work from here, shares to an account as an organization node (organizationNode type ACCOUNT) will end FAILED'
+  );
 }
 
 /** What the deploying account is, as Organizations and STS report it. */

@@ -238,7 +238,12 @@ export class CloudControlEmulator {
       identifier = typeof named === 'string' ? named : `${typeName.split('::').pop()!.toLowerCase()}-${this.newToken().slice(0, 8)}`;
       const model = behaviour.primaryIdentifier ? { ...desired, [behaviour.primaryIdentifier]: identifier } : desired;
       const id = identifier;
-      if (store.has(id) || this.inFlightOn(typeName, id)) {
+      // Another operation on the same identifier is running: refused at once, as for UPDATE and DELETE (what
+      // AWS answers a CREATE here is not documented; a refusal the caller can wait out is the safe reading).
+      if (this.inFlightOn(typeName, id)) {
+        throw new AwsError('ConcurrentOperationException', `Another resource operation is currently being performed on ${id}.`);
+      }
+      if (store.has(id)) {
         outcome = { status: 'FAILED', errorCode: 'AlreadyExists', statusMessage: `Resource of type '${typeName}' with identifier '${id}' already exists.` };
       } else effect = () => store.set(id, model);
     } else {
@@ -261,8 +266,9 @@ export class CloudControlEmulator {
       } else effect = () => store.delete(id);
     }
 
-    if (outcome.status === 'SUCCESS' && !matchesAllowed(typeName, acting.manages)) {
-      // The handler's calls are made as the acting principal, whose policy does not cover this type.
+    if (!matchesAllowed(typeName, acting.manages)) {
+      // The handler's calls are made as the acting principal, whose policy does not cover this type: its first
+      // call is refused, before it could find the resource absent, present or unpatchable.
       const session = acting.arn.replace(/^arn:([^:]+):iam::([0-9]+):role\/(.*)$/, 'arn:$1:sts::$2:assumed-role/$3/CloudControl');
       outcome = { status: 'FAILED', errorCode: 'AccessDenied', statusMessage: `User: ${session} is not authorized to manage resources of type ${typeName} (${operation})` };
       effect = undefined;

@@ -73,11 +73,11 @@ export const resourceOperationCompletedDetail = z.object({
     .literal(true)
     .optional()
     .describe('A DELETE that found no such resource (Cloud Control answered NotFound): SUCCEEDED, since the resource is gone'),
-  resourceLeftBehind: z
+  resourceExists: z
     .literal(true)
     .optional()
     .describe(
-      'A CREATE that failed left its resource: it exists under `identifier` (read back before resubmitting, so no second one was made). Delete or adopt it. On other failed CREATEs an `identifier` names a resource that may exist.',
+      'A CREATE failed and, when Shepherd read it back before resubmitting, a resource existed under `identifier`, so no second CREATE was sent. Most likely the failed attempt left it, but Cloud Control cannot say who made it: check before deleting it. On other CREATEs that did not succeed, an `identifier` names a resource that may exist.',
     ),
   ...completionTimings,
 });

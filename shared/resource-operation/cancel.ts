@@ -135,8 +135,16 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     } catch (error) {
       const name = (error as Error).name;
       if (name !== 'ConcurrentModificationException' && name !== 'RequestTokenNotFoundException') throw asTransient(error);
+      const tracked = name === 'ConcurrentModificationException' ? await operationStatusOf(requestToken, ports) : undefined;
       // Refused because it is being cancelled already? That is this cancel, its first answer lost on the way back.
-      if (name === 'ConcurrentModificationException' && (await isBeingCancelled(requestToken, ports))) return { outcome: 'CANCEL_REQUESTED', requestId, requestToken };
+      if (tracked === 'CANCEL_IN_PROGRESS' || tracked === 'CANCEL_COMPLETE') return { outcome: 'CANCEL_REQUESTED', requestId, requestToken };
+      // Refused because the request it tracks has ended while the execution runs on: it is between attempts (a
+      // transient FAILED is sent again after a back-off) or about to emit its completion. Ask again shortly (the
+      // ledger keeps nothing of a failed attempt), when the next attempt can be cancelled or the request has
+      // finished; refusing now would tell the sender it is over while it goes on.
+      if ((tracked === 'FAILED' || tracked === 'SUCCESS') && waitedMs < NOT_STARTED_PATIENCE_MS) {
+        throw new RetryLater(`request "${requestId}" is between attempts or finishing`);
+      }
       refused = error as Error;
       return { outcome: 'REFUSED' };
     }
@@ -147,12 +155,12 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
   return value;
 }
 
-/** Whether Cloud Control is cancelling (or has cancelled) the request. */
-async function isBeingCancelled(requestToken: string, ports: Ports): Promise<boolean> {
+/** The request's OperationStatus now (undefined once Cloud Control has forgotten it). */
+async function operationStatusOf(requestToken: string, ports: Ports): Promise<string | undefined> {
   try {
-    const status = (await ports.cloudControl.send(new GetResourceRequestStatusCommand({ RequestToken: requestToken }))).ProgressEvent?.OperationStatus;
-    return status === 'CANCEL_IN_PROGRESS' || status === 'CANCEL_COMPLETE';
+    return (await ports.cloudControl.send(new GetResourceRequestStatusCommand({ RequestToken: requestToken }))).ProgressEvent?.OperationStatus;
   } catch (error) {
+    if ((error as Error).name === 'RequestTokenNotFoundException') return undefined;
     throw asTransient(error);
   }
 }

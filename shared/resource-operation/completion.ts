@@ -28,7 +28,7 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
   const ending = endingOf(state.failure, op, operationStatus.options);
   // A DELETE of a resource that was not there ends SUCCEEDED, and says so.
   const absent = ending.status === 'SUCCEEDED' && op !== undefined && alreadyAbsent(op, state.request.operation);
-  return { ...base, ...ending, ...(absent ? { alreadyAbsent: true } : {}), ...(op?.leftBehind ? { resourceLeftBehind: true } : {}) };
+  return { ...base, ...ending, ...(absent ? { alreadyAbsent: true } : {}), ...(op?.resourceExists ? { resourceExists: true } : {}) };
 }
 
 function summarise(detail: ResourceOperationCompleted): string {

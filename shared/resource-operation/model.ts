@@ -44,8 +44,8 @@ export interface OperationState {
   statusMessage?: string;
   hooks: HookInvocation[];
   retryAfter?: string;
-  /** A CREATE that failed and left its resource (found by GetResource before resubmitting). */
-  leftBehind?: true;
+  /** After a failed CREATE, a resource exists under its identifier (found by GetResource before resubmitting). */
+  resourceExists?: true;
   outcome: Outcome;
   /** RFC 3339: when the Wait state lets the next step run. */
   nextCheckAt?: string;

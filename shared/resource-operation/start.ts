@@ -59,14 +59,14 @@ async function submitOrFollow(state: WorkflowState, token: string, ports: Ports)
   }
 }
 
-type LeftBehind = 'EXISTS' | 'ABSENT' | { unknown: string };
+type Existence = 'EXISTS' | 'ABSENT' | { unknown: string };
 
 /**
- * Whether a CREATE that failed left its resource under the identifier its
- * events named (a handler can fail after creating it; pulumi-aws-native
- * reads the resource back for this reason). Read as the same role.
+ * Whether a resource exists under the identifier a failed CREATE named (a
+ * handler can fail after creating it; pulumi-aws-native reads the resource
+ * back for this reason). Read as the same role.
  */
-async function leftBehind(state: WorkflowState, identifier: string, ports: Ports): Promise<LeftBehind> {
+async function existingResource(state: WorkflowState, identifier: string, ports: Ports): Promise<Existence> {
   try {
     await ports.cloudControl.send(new GetResourceCommand({ TypeName: state.request.typeName, Identifier: identifier, RoleArn: state.request.roleArn }));
     return 'EXISTS';
@@ -95,19 +95,26 @@ export async function startResourceOperation(state: WorkflowState, ports: Ports)
     startedAt: previous?.startedAt ?? toTimestamp(now),
     deadline: previous?.deadline ?? toTimestamp(addSeconds(now, ports.config.operationTimeoutSeconds)),
   };
-  // Before a CREATE is sent again, what the failed one left: resubmitting over it would fail AlreadyExists, or make
-  // a second resource when the type names its own. Found or unknown, the request ends with what the first reported.
+  // Before a CREATE is sent again, whether a resource now exists under the identifier the failed one named:
+  // resubmitting over it would fail AlreadyExists, or make a second resource when the type names its own.
+  // Read once per attempt (the ledger keeps the answer): a retried Lambda that had already sent this attempt
+  // must not find that attempt's own resource and take it for a leftover; it goes on to follow its token.
   if (previous && state.request.operation === 'CREATE' && previous.identifier !== undefined) {
-    const found = await leftBehind(state, previous.identifier, ports);
+    const identifier = previous.identifier;
+    const { value: found } = await ports.ledger.once(`read-back#resource-operation#${state.requestId}#${base.attempt}`, () => existingResource(state, identifier, ports));
     if (found !== 'ABSENT') {
-      const why = found === 'EXISTS' ? `it left ${previous.identifier} behind, so it was not submitted again` : `whether it left ${previous.identifier} behind could not be read (${found.unknown}), so it was not submitted again`;
-      ports.logger.warn('A failed CREATE may have left its resource', { identifier: previous.identifier, leftBehind: found === 'EXISTS' });
+      // Cloud Control cannot say who made it: most likely the failed CREATE, but another request may have.
+      const why =
+        found === 'EXISTS'
+          ? `a resource ${identifier} now exists (most likely left by the failed attempt; Cloud Control cannot say who made it), so it was not submitted again`
+          : `whether a resource ${identifier} exists could not be read (${found.unknown}), so it was not submitted again`;
+      ports.logger.warn('A failed CREATE may have left its resource', { identifier, resourceExists: found === 'EXISTS' });
       return {
         ...previous,
         outcome: 'FAILED',
         nextCheckAt: undefined,
         statusMessage: truncate(`${previous.statusMessage ?? previous.errorCode ?? 'FAILED'}; ${why}`),
-        leftBehind: found === 'EXISTS' ? true : undefined,
+        resourceExists: found === 'EXISTS' ? true : undefined,
       };
     }
   }

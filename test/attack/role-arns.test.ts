@@ -60,7 +60,8 @@ describe('Cloud Control roleArn', () => {
   afterEach(async () => stack?.stop());
 
   it('control: an allowed role is passed', async () => {
-    stack = await start();
+    // The role must exist too (the Cloud Control emulator refuses one that does not).
+    stack = await start({ world: { iam: { roles: { [`${CC}app`]: { manages: ['*'] } } } } });
     await stack.putEvents([entry('platform.provisioning', RO, { requestId: 'ok', operation: 'CREATE', typeName: 'AWS::S3::Bucket', roleArn: `arn:aws:iam::000000000000:role/${CC}app`, desiredState: {} })]);
     await stack.settle();
     expect(terminalsFor(stack, 'ok').map((t) => t.status)).toEqual(['SUCCEEDED']);

@@ -3,7 +3,7 @@
  * requests cannot work (issue 12): the plugin asks STS and Organizations what
  * the deploying account is, and shared/guardrails.ts decides.
  */
-import { accountRequirements, deployAccountProblem, guardrailsFor, type Guardrails } from '../../shared/guardrails';
+import { accountRequirements, deployAccountProblem, deployAccountWarning, guardrailsFor, type Guardrails } from '../../shared/guardrails';
 
 const DeployAccountCheck = require('../../.serverless_plugins/deploy-account-check.js');
 
@@ -19,11 +19,22 @@ describe('what a stage needs from its account', () => {
     expect(accountRequirements(withOrganization({ enable: true }, ['123456789012']))).toEqual({
       managementOnly: [expect.stringContaining('Organizations access')],
       managementOrDelegated: [],
+      accountNodeShares: true,
     });
     expect(accountRequirements(withOrganization({}, ['ou-wk01-*', '123456789012'])).managementOrDelegated).toEqual([expect.stringContaining('ou-wk01-*')]);
-    expect(accountRequirements(withOrganization({}, ['*'])).managementOrDelegated).toHaveLength(1);
-    expect(accountRequirements(withOrganization({}, ['123456789012']))).toEqual({ managementOnly: [], managementOrDelegated: [] });
-    expect(accountRequirements(guardrailsFor('default'))).toEqual({ managementOnly: [], managementOrDelegated: [] });
+    // Any pattern that can match an o-, ou- or r- id counts, however it is spelt (round3 attack: `o*`, `ou*`).
+    for (const pattern of ['*', 'o*', 'ou*', 'r-*', '*-workloads']) {
+      expect(accountRequirements(withOrganization({}, [pattern])).managementOrDelegated).toHaveLength(1);
+    }
+    expect(accountRequirements(withOrganization({}, ['123456789012', '4444*']))).toEqual({ managementOnly: [], managementOrDelegated: [], accountNodeShares: true });
+    expect(accountRequirements(guardrailsFor('default'))).toEqual({ managementOnly: [], managementOrDelegated: [], accountNodeShares: false });
+  });
+
+  it('warns, without refusing, that shares to an account as an organization node will fail from a member account', () => {
+    const accountsOnly = withOrganization({}, ['444455556666']);
+    expect(deployAccountWarning(accountsOnly, { accountId: '222233334444', managementAccountId: '111122223333', delegatedAdministrator: false })).toMatch(/organizationNode type ACCOUNT/);
+    expect(deployAccountWarning(accountsOnly, { accountId: '111122223333', managementAccountId: '111122223333', delegatedAdministrator: false })).toBeUndefined();
+    expect(deployAccountWarning(withOrganization({}, []), { accountId: '222233334444', managementAccountId: '111122223333', delegatedAdministrator: false })).toBeUndefined();
   });
 
   const member = { accountId: '222233334444', managementAccountId: '111122223333', delegatedAdministrator: false };

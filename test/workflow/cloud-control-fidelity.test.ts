@@ -125,8 +125,8 @@ describe('what a failed CREATE leaves behind', () => {
     stack = await startStack(world(partial));
     await runRequests(stack, bucket('leftover'));
     const [completion] = completions(stack);
-    expect(completion).toMatchObject({ status: 'FAILED', errorCode: 'Throttling', identifier: 'bucket-leftover', resourceLeftBehind: true, attempts: 1 });
-    expect(completion!.statusMessage).toMatch(/left bucket-leftover behind/);
+    expect(completion).toMatchObject({ status: 'FAILED', errorCode: 'Throttling', identifier: 'bucket-leftover', resourceExists: true, attempts: 1 });
+    expect(completion!.statusMessage).toMatch(/a resource bucket-leftover now exists/);
     expect(callsTo(stack, 'CreateResource')).toHaveLength(1);
     expect(callsTo(stack, 'GetResource')).toHaveLength(1);
     expect(stack.cloudControl.resources.get('AWS::S3::Bucket')?.has('bucket-leftover')).toBe(true);
@@ -136,7 +136,7 @@ describe('what a failed CREATE leaves behind', () => {
     stack = await startStack(world({ failure: { errorCode: 'Throttling', times: 1 } }));
     await runRequests(stack, bucket('clean-retry'));
     expect(completions(stack)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', attempts: 2 })]);
-    expect(completions(stack)[0]!.resourceLeftBehind).toBeUndefined();
+    expect(completions(stack)[0]!.resourceExists).toBeUndefined();
     expect(callsTo(stack, 'GetResource')).toHaveLength(1);
   });
 

@@ -69,8 +69,7 @@ describe('an unlisted stage allows no AWS change of any kind', () => {
 
     const byId = Object.fromEntries(rejections(stack).map((r) => [r.requestId, fieldsOf(r)]));
     expect(byId).toEqual({
-      // The default stage has no default Cloud Control role either.
-      'cc-1': ['typeName:not_allowed', 'roleArn:required'],
+      'cc-1': ['typeName:not_allowed'],
       'share-1': ['portfolioId:not_allowed', 'organizationNode.value:not_allowed'],
       'access-1': ['enable:not_allowed'],
       'product-1': ['provisionedProductId:not_allowed', 'properties.OWNER:not_allowed'],
