@@ -20,18 +20,14 @@
  */
 import type { LocalStack } from '../../local/stack';
 import {
-  CANCEL, callsTo, clientTokensSent, completionsFor, create, del, send, sendAt, submissions, startStack, terminalsFor, update, widgetWorld, widgets,
+  CANCEL, callsTo, clientTokensSent, completionsFor, create, del, send, sendAt, submissions, startStack, update, widgetWorld, widgets,
+  onlyCompletionOf,
 } from './round3-support';
 
 let stack: LocalStack;
 afterEach(async () => stack?.stop());
 
-function onlyCompletion(requestId: string) {
-  const all = terminalsFor(stack, requestId);
-  expect(all).toHaveLength(1);
-  expect(all[0]!.kind).toBe('Resource Operation Completed');
-  return all[0]!;
-}
+const onlyCompletion = (requestId: string) => onlyCompletionOf(stack, requestId);
 
 const lostOnce = (operation: string, extra: Record<string, unknown> = {}) => ({ operation, error: 'InternalFailure', status: 500, when: 'after' as const, times: 1, ...extra });
 

@@ -13,18 +13,14 @@
  */
 import type { LocalStack } from '../../local/stack';
 import {
-  T0, callsTo, create, del, pollGaps, send, sendAt, submissions, startStack, terminalsFor, update, widgetWorld, widgets,
+  T0, callsTo, create, del, pollGaps, send, sendAt, submissions, startStack, update, widgetWorld, widgets,
+  onlyCompletionOf,
 } from './round3-support';
 
 let stack: LocalStack;
 afterEach(async () => stack?.stop());
 
-function onlyCompletion(requestId: string) {
-  const all = terminalsFor(stack, requestId);
-  expect(all).toHaveLength(1);
-  expect(all[0]!.kind).toBe('Resource Operation Completed');
-  return all[0]!;
-}
+const onlyCompletion = (requestId: string) => onlyCompletionOf(stack, requestId);
 const secondsAfterT0 = (iso: string) => (new Date(iso).getTime() - T0.getTime()) / 1000;
 
 describe('RetryAfter hints missing', () => {

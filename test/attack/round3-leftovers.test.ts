@@ -11,7 +11,8 @@
  */
 import type { LocalStack } from '../../local/stack';
 import {
-  CANCEL, callsTo, clientTokensSent, create, rejections, send, sendAt, submissions, startStack, terminalsFor, widgetWorld, widgets,
+  CANCEL, callsTo, clientTokensSent, create, rejections, send, sendAt, submissions, startStack, widgetWorld, widgets,
+  onlyCompletionOf,
 } from './round3-support';
 
 let stack: LocalStack;
@@ -19,12 +20,7 @@ afterEach(async () => stack?.stop());
 
 const transientOnce = { failure: { errorCode: 'ServiceInternalError', times: 1 }, retryAfterOmitRate: 0 };
 
-function onlyCompletion(requestId: string) {
-  const all = terminalsFor(stack, requestId);
-  expect(all).toHaveLength(1);
-  expect(all[0]!.kind).toBe('Resource Operation Completed');
-  return all[0]!;
-}
+const onlyCompletion = (requestId: string) => onlyCompletionOf(stack, requestId);
 
 describe('read-back before resubmitting a CREATE', () => {
   it('without partialCreates: reads back once (absent), resubmits once with a new token, SUCCEEDED, one resource', async () => {

@@ -15,17 +15,13 @@ import type { LocalStack } from '../../local/stack';
 import { authorizeResourceOperation, executionRoleArn, guardrailsFor } from '../../shared/guardrails';
 import {
   DEFAULT_ROLE, WIDGET, callsTo, create, del, rejections, roleArn, send, submissions, startStack, terminalsFor, update, widgetWorld, widgets,
+  onlyCompletionOf,
 } from './round3-support';
 
 let stack: LocalStack;
 afterEach(async () => stack?.stop());
 
-function onlyCompletion(requestId: string) {
-  const all = terminalsFor(stack, requestId);
-  expect(all).toHaveLength(1);
-  expect(all[0]!.kind).toBe('Resource Operation Completed');
-  return all[0]!;
-}
+const onlyCompletion = (requestId: string) => onlyCompletionOf(stack, requestId);
 
 const roles = (r: Record<string, { manages: string[] }>) => ({ iam: { roles: r } });
 

@@ -75,6 +75,14 @@ export function terminalsFor(stack: LocalStack, requestId: string) {
   return stack.emitted.filter((e) => kinds.includes(e['detail-type']) && (e.detail as any)?.requestId === requestId).map((e) => ({ kind: e['detail-type'], ...(e.detail as any) }));
 }
 
+/** The request's one terminal event, which must be its Resource Operation Completed. */
+export function onlyCompletionOf(stack: LocalStack, requestId: string) {
+  const all = terminalsFor(stack, requestId);
+  expect(all).toHaveLength(1);
+  expect(all[0]!.kind).toBe('Resource Operation Completed');
+  return all[0]!;
+}
+
 /** Cloud Control submissions (the emulator's operations), optionally of one type/identifier. */
 export function submissions(stack: LocalStack, identifier?: string) {
   return stack.cloudControl.submissions.filter((s) => identifier === undefined || s.identifier === identifier);
