@@ -98,6 +98,20 @@ export function defaultExecutionRoles(stage: string): CloudControlIam['roles'] {
   return name === undefined ? {} : { [name]: { manages: ['*'] } };
 }
 
+/**
+ * The primary identifier an Identifier names: "Primary identifiers can be specified as a string or JSON"
+ * (API reference, GetResource): `{"BucketName":"b1"}` names b1 for a type whose primary identifier is BucketName.
+ */
+function primaryIdentifierOf(raw: string, behaviour: ResourceTypeBehaviour): string {
+  if (!raw.startsWith('{') || !behaviour.primaryIdentifier) return raw;
+  try {
+    const value = (JSON.parse(raw) as Record<string, unknown>)[behaviour.primaryIdentifier];
+    return typeof value === 'string' ? value : raw;
+  } catch {
+    return raw;
+  }
+}
+
 /** Whether this progress event goes without a RetryAfter: a draw from the request and the moment, not from the shared random. */
 function omitsHint(r: EmulatedRequest, now: number): boolean {
   if (r.retryAfterOmitRate <= 0) return false;
@@ -222,7 +236,7 @@ export class CloudControlEmulator {
     }
 
     const store = this.resources.get(typeName)!;
-    let identifier = typeof input.Identifier === 'string' ? input.Identifier : undefined;
+    let identifier = typeof input.Identifier === 'string' ? primaryIdentifierOf(input.Identifier, behaviour) : undefined;
     let outcome: EmulatedRequest['outcome'] = { status: 'SUCCESS' };
     let effect: (() => void) | undefined;
 
@@ -252,6 +266,11 @@ export class CloudControlEmulator {
         throw new AwsError('ConcurrentOperationException', `Another resource operation is currently being performed on ${id}.`);
       }
       const current = store.get(id);
+      if (!current && operation === 'UPDATE') {
+        // AWS refuses an UPDATE of an identifier that does not exist at the call (LocalStack's test_api_exceptions,
+        // run against AWS); a DELETE is accepted and ends FAILED NotFound.
+        throw new AwsError('ResourceNotFoundException', `Resource of type '${typeName}' with identifier '${id}' was not found.`);
+      }
       if (!current) {
         outcome = { status: 'FAILED', errorCode: 'NotFound', statusMessage: `Resource of type '${typeName}' with identifier '${id}' was not found.` };
       } else if (operation === 'UPDATE') {
@@ -391,14 +410,20 @@ export class CloudControlEmulator {
     };
   }
 
+  /**
+   * CancelResourceRequest, as LocalStack's AWS-validated snapshots record it (test_cancel_request,
+   * test_cancel_edge_cases): PENDING and IN_PROGRESS are cancelled; a request that is being or has been
+   * cancelled answers its progress event again; one that ended SUCCESS or FAILED is refused with
+   * ValidationException "Request <token> is already in status <status>".
+   */
   private cancel(input: Record<string, unknown>) {
     const request = this.request(input);
     const now = this.clock.now().getTime();
     const { status } = this.statusAt(request, now);
-    if (status !== 'PENDING' && status !== 'IN_PROGRESS') {
-      throw new AwsError('ConcurrentModificationException', `Request ${request.token} is ${status} and cannot be canceled.`);
+    if (status === 'SUCCESS' || status === 'FAILED') {
+      throw new AwsError('ValidationException', `Request ${request.token} is already in status ${status}`);
     }
-    request.cancelledAt = now;
+    if (status === 'PENDING' || status === 'IN_PROGRESS') request.cancelledAt = now;
     return { ProgressEvent: this.progressEvent(request, now) };
   }
 
@@ -412,8 +437,9 @@ export class CloudControlEmulator {
     }
     const now = this.clock.now().getTime();
     for (const r of this.requests.values()) this.statusAt(r, now); // settle what has finished
-    const model = this.resources.get(String(input.TypeName))?.get(String(input.Identifier));
+    const identifier = primaryIdentifierOf(String(input.Identifier), this.behaviour(String(input.TypeName)));
+    const model = this.resources.get(String(input.TypeName))?.get(identifier);
     if (!model) throw new AwsError('ResourceNotFoundException', `Resource ${String(input.Identifier)} was not found.`);
-    return { TypeName: input.TypeName, ResourceDescription: { Identifier: input.Identifier, Properties: JSON.stringify(model) } };
+    return { TypeName: input.TypeName, ResourceDescription: { Identifier: identifier, Properties: JSON.stringify(model) } };
   }
 }

@@ -26,7 +26,36 @@ export interface EventEnvelope {
 
 export type EventSink = (envelope: EventEnvelope, busName: string) => void;
 
+/**
+ * "The total entry size must be less than 256KB" (EventBridge User Guide, "Calculating Amazon EventBridge PutEvents
+ * event entry size", eb-putevent-size): a request whose entries measure 262,144 bytes or more is refused whole
+ * (LocalStack AWS-validated snapshot test_put_event_with_too_big_detail: ValidationException "Total size of the
+ * entries in the request is over the limit.").
+ */
 const MAX_REQUEST_BYTES = 256 * 1024;
+/** botocore events PutEventsRequestEntry.DetailType: "Free-form string, with a maximum of 128 characters". */
+const MAX_DETAIL_TYPE_CHARACTERS = 128;
+
+/**
+ * An entry's size as EventBridge counts it (User Guide eb-putevent-size, its getSize() sample): 14 bytes for Time
+ * when present, the UTF-8 bytes of Source, DetailType, Detail and of each Resources entry. No JSON keys, quotes or
+ * escapes count, and neither does EventBusName.
+ */
+function entrySize(raw: Record<string, unknown>): number {
+  const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
+  let size = raw.Time !== undefined && raw.Time !== null ? 14 : 0;
+  size += bytes(raw.Source) + bytes(raw.DetailType) + bytes(raw.Detail);
+  if (Array.isArray(raw.Resources)) for (const resource of raw.Resources) size += bytes(resource);
+  return size;
+}
+
+/** The bus an EventBusName names: its name, or an ARN's account, region and name. */
+function parseBusName(value: unknown): { name: string; account?: string; region?: string } {
+  const text = String(value ?? 'default');
+  const arn = /^arn:[^:]+:events:([^:]*):([^:]*):event-bus\/(.+)$/.exec(text);
+  if (arn) return { region: arn[1], account: arn[2], name: arn[3]! };
+  return { name: text };
+}
 
 /** The Detail text each accepted event came with, as the producer sent it (held beside the envelope). */
 const detailTexts = new WeakMap<EventEnvelope, string>();
@@ -109,14 +138,36 @@ export class EventBridgeEmulator {
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
       throw new AwsError('ValidationException', "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10");
     }
-    if (Buffer.byteLength(JSON.stringify(entries)) > MAX_REQUEST_BYTES) {
+    // Sized as AWS sizes entries (User Guide eb-putevent-size), not as the request's JSON: keys, quotes and escapes
+    // do not count, so a pretty-printed Detail is its own bytes, not the doubled bytes of its escaped form.
+    if (entries.reduce((total: number, raw: Record<string, unknown>) => total + entrySize(raw ?? {}), 0) >= MAX_REQUEST_BYTES) {
       throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
     }
     const results = entries.map((raw: Record<string, unknown>) => {
-      const busName = String(raw.EventBusName ?? 'default').split('/').pop()!;
-      if (!this.busNames.includes(busName)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
+      const bus = parseBusName(raw.EventBusName);
+      const busName = bus.name;
+      // botocore PutEventsRequestEntry.EventBusName: "The name or ARN of the event bus to receive the event. Only the
+      // rules that are associated with this event bus are used to match the event." The ARN of another account's (or
+      // region's) bus names that account's bus, never this account's bus of the same name. This emulator holds only
+      // this account's buses, so it cannot know that bus or its resource policy; it answers as a bus with no policy
+      // for the caller does (no statement grants another account): AccessDeniedException for the entry, nothing
+      // delivered. (A choice: what AWS answers depends on the other account's bus.)
+      if ((bus.account !== undefined && bus.account !== this.where.accountId) || (bus.region !== undefined && bus.region !== this.where.region)) {
+        return {
+          ErrorCode: 'AccessDeniedException',
+          ErrorMessage: `User: ${identity.principalArn} is not authorized to perform: events:PutEvents on resource: ${String(raw.EventBusName)}`,
+        };
+      }
       for (const field of ['Source', 'DetailType', 'Detail']) {
         if (typeof raw[field] !== 'string' || raw[field] === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid.` };
+      }
+      // botocore PutEventsRequestEntry.DetailType: "Free-form string, with a maximum of 128 characters". The model
+      // has no max, so the SDK sends it and the service judges it; AWS's exact answer is not documented. It is failed
+      // per entry (InvalidArgument, the PutEventsResultEntry code for an invalid field, HTTP 200), as AWS fails the
+      // entry's other field checks (LocalStack AWS-validated snapshots test_put_events_without_source /
+      // test_put_event_without_detail_type); the wording of the message is this emulator's.
+      if ([...String(raw.DetailType)].length > MAX_DETAIL_TYPE_CHARACTERS) {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter DetailType is not valid. Reason: DetailType is longer than ${MAX_DETAIL_TYPE_CHARACTERS} characters.` };
       }
       let detail: unknown;
       try {
@@ -125,6 +176,9 @@ export class EventBridgeEmulator {
         return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
       }
       if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      // A bus that does not exist: AWS accepts the entry (an EventId, FailedEntryCount 0, HTTP 200) and delivers
+      // nothing (LocalStack AWS-validated snapshot test_put_events_nonexistent_event_bus).
+      if (!this.busNames.includes(busName)) return { EventId: this.newId() };
       const refused = this.refusal(identity, busName, raw);
       if (refused) return refused;
       const fault = this.world.eventBridge.failEntries;

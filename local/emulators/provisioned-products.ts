@@ -207,6 +207,9 @@ export class ProvisionedProductEmulator {
     const filter = input.SearchFilter as { Key?: string; Value?: string } | undefined;
     const visible = [...this.records.values()].filter((record) => {
       if (filter?.Key === 'provisionedproduct' && record.productId !== filter.Value) return false;
+      // Key `product` filters by the Service Catalog product id (botocore, ListRecordHistorySearchFilter); the world
+      // gives provisioned products none, so no record is of the product asked for.
+      if (filter?.Key === 'product') return false;
       if (principal === undefined) return true;
       return this.products.get(record.productId)!.owner === principal || record.owner === principal;
     });

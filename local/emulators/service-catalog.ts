@@ -268,7 +268,14 @@ export class ServiceCatalogEmulator {
     if (typeof input.AccountId === 'string') return this.accountShare(operation, portfolio, input.AccountId, flags);
 
     const raw = input.OrganizationNode as { Type: NodeType; Value: string };
-    const node: Node = { type: raw.Type, value: raw.Value };
+    // The model's OrganizationNodeValue admits an OU or organization ARN as well as its id (terraform-provider-aws
+    // passes ARNs through): the node is the id at the ARN's end.
+    const node: Node = { type: raw.Type, value: /^arn:[^:]+:organizations::/.test(raw.Value) ? raw.Value.split('/').pop()! : raw.Value };
+    if (flags.sharePrincipals !== undefined && node.type === 'ACCOUNT') {
+      // "This parameter is only supported for portfolios with an OrganizationalNode Type of ORGANIZATION or
+      // ORGANIZATIONAL_UNIT" (botocore servicecatalog, SharePrincipals): refused, the safe reading of "not supported".
+      throw new AwsError('InvalidParametersException', 'SharePrincipals is only supported for organization nodes of type ORGANIZATION or ORGANIZATIONAL_UNIT.');
+    }
     if (this.accessStatus() !== 'ENABLED') {
       throw new AwsError('OperationNotSupportedException', 'AWS Organizations access is not enabled: portfolios cannot be shared with organization nodes.');
     }
@@ -277,7 +284,11 @@ export class ServiceCatalogEmulator {
     if (operation !== 'CREATE' && !portfolio.nodeShares.has(key)) {
       throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with ${node.type} ${node.value}.`);
     }
-    const action = this.startAction(operation, portfolio.id, node, flags);
+    // "If the portfolio share with the specified account or organization node already exists, this action will
+    // have no effect and will not return an error" (botocore servicecatalog, CreatePortfolioShare): the action
+    // runs as any other, and changes nothing.
+    const noEffect = operation === 'CREATE' && portfolio.nodeShares.has(key);
+    const action = this.startAction(operation, portfolio.id, node, noEffect ? {} : flags);
     return operation === 'UPDATE' ? { PortfolioShareToken: action.token, Status: 'NOT_STARTED' } : { PortfolioShareToken: action.token };
   }
 
@@ -286,7 +297,8 @@ export class ServiceCatalogEmulator {
     const existing = portfolio.accountShares.get(accountId);
     switch (operation) {
       case 'CREATE':
-        portfolio.accountShares.set(accountId, { shareTagOptions: flags.shareTagOptions ?? false, sharePrincipals: false });
+        // An existing share is left as it is: CreatePortfolioShare "will have no effect" then (botocore).
+        if (!existing) portfolio.accountShares.set(accountId, { shareTagOptions: flags.shareTagOptions ?? false, sharePrincipals: false });
         return {};
       case 'DELETE':
         if (!existing) throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with account ${accountId}.`);

@@ -4,8 +4,8 @@
  * from the SQS API reference:
  *
  * - a received message is invisible for the queue's VisibilityTimeout (or
- *   ChangeMessageVisibility's, 0–43,200 s, relative to now and only while
- *   the message is in flight), then visible again;
+ *   ChangeMessageVisibility's, 0–43,200 s, relative to now, ending at most
+ *   12 hours after the receive), then visible again;
  * - every receive counts (ApproximateReceiveCount); once a message is
  *   received more than the RedrivePolicy's maxReceiveCount it moves to the
  *   dead-letter queue instead, keeping its original enqueue time;
@@ -40,6 +40,8 @@ export interface QueuedMessage {
   invisibleUntil: number;
   /** The receipt handle of the latest receive, valid while in flight. */
   receiptHandle?: string;
+  /** Virtual epoch milliseconds of the latest receive (ChangeMessageVisibility's 12-hour bound counts from it). */
+  receivedAt?: number;
   /** The queue it was moved from by the redrive policy (StartMessageMoveTask's default destination). */
   deadLetterSourceName?: string;
 }
@@ -56,12 +58,35 @@ export interface ReceivedMessage {
 
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+/** ReceiveMessage WaitTimeSeconds: 0–20 (LocalStack AWS-validated snapshot test_send_receive_wait_time_seconds). */
+export const MAX_WAIT_TIME_SECONDS = 20;
 /** Characters an SQS message may contain (XML 1.0's Char production). */
+/** The receipt handles receive() issues: `<messageId>#<receive count>#<24 hex>`. */
+const RECEIPT_HANDLE = /^[^#]+#\d+#[0-9a-f]{24}$/;
 const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 class Queue {
   readonly messages: QueuedMessage[] = [];
   constructor(readonly model: QueueModel) {}
+}
+
+/**
+ * The bytes message attributes add to a message's size: each attribute's name, DataType and value (StringValue in
+ * UTF-8, BinaryValue as bytes), as SQS counts them (LocalStack AWS-validated snapshot test_send_oversized_message).
+ */
+function attributesSize(attributes: unknown): number {
+  if (!attributes || typeof attributes !== 'object') return 0;
+  let size = 0;
+  for (const [name, value] of Object.entries(attributes as Record<string, { DataType?: unknown; StringValue?: unknown; BinaryValue?: unknown }>)) {
+    size += Buffer.byteLength(name);
+    if (!value || typeof value !== 'object') continue;
+    if (typeof value.DataType === 'string') size += Buffer.byteLength(value.DataType);
+    if (typeof value.StringValue === 'string') size += Buffer.byteLength(value.StringValue);
+    const binary = value.BinaryValue;
+    if (typeof binary === 'string') size += Buffer.from(binary, 'base64').length;
+    else if (binary instanceof Uint8Array) size += binary.length;
+  }
+  return size;
 }
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
@@ -104,6 +129,16 @@ export class SqsEmulator {
       ReceiveMessage: (input) => {
         const max = Number(input.MaxNumberOfMessages ?? 1);
         if (!Number.isInteger(max) || max < 1 || max > 10) throw new AwsError('InvalidParameterValue', 'Value for parameter MaxNumberOfMessages is invalid. Reason: must be between 1 and 10, if provided.');
+        // AWS refuses a WaitTimeSeconds outside 0–20 (LocalStack AWS-validated snapshot
+        // test_send_receive_wait_time_seconds, for 21 and -1: InvalidParameterValue "Value 21 for parameter
+        // WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."); the botocore model has no range.
+        // A valid wait is not emulated: the receive answers at once (virtual time).
+        if (input.WaitTimeSeconds !== undefined && input.WaitTimeSeconds !== null) {
+          const wait = Number(input.WaitTimeSeconds);
+          if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_TIME_SECONDS) {
+            throw new AwsError('InvalidParameterValue', `Value ${String(input.WaitTimeSeconds)} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= ${MAX_WAIT_TIME_SECONDS}, if provided.`);
+          }
+        }
         const visibility = input.VisibilityTimeout === undefined ? undefined : this.visibilitySeconds(input.VisibilityTimeout);
         const messages = this.receive(this.queueOf(input).model.name, max, visibility);
         return {
@@ -174,6 +209,7 @@ export class SqsEmulator {
         continue;
       }
       message.receiveCount++;
+      message.receivedAt = now;
       message.invisibleUntil = now + (visibilitySeconds ?? queue.model.visibilityTimeoutSeconds) * 1000;
       message.receiptHandle = `${message.messageId}#${message.receiveCount}#${createHash('sha256').update(`${queueName}:${message.messageId}:${message.receiveCount}`).digest('hex').slice(0, 24)}`;
       this.onMessageAvailable(queueName, message.invisibleUntil);
@@ -198,16 +234,39 @@ export class SqsEmulator {
     const queue = this.byName.get(queueName)!;
     const index = queue.messages.findIndex((m) => m.receiptHandle === receiptHandle);
     if (index >= 0) queue.messages.splice(index, 1);
-    else if (!/^[^#]+#\d+#[0-9a-f]{24}$/.test(receiptHandle)) throw new AwsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
+    else if (!RECEIPT_HANDLE.test(receiptHandle)) throw new AwsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
   }
 
-  /** ChangeMessageVisibility: relative to now, only for the message's latest receive while it is in flight. */
+  /**
+   * ChangeMessageVisibility: relative to now, for the message's latest receive.
+   *
+   * - A message no longer in the queue (deleted, dead-lettered, expired): InvalidParameterValue "Value <handle> for
+   *   parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout
+   *   change." (LocalStack AWS-validated test_change_visibility_on_deleted_message_raises_invalid_parameter_value).
+   * - A message whose visibility timeout has expired and that nobody received again: 200 (LocalStack AWS-validated
+   *   snapshot test_change_message_visibility_after_visibility_timeout_expiration). The snapshot records only the
+   *   answer; as LocalStack does, the message is left visible (the change applies to in-flight messages only).
+   * - "The maximum is 12 hours ... If you attempt to set the VisibilityTimeout to a value greater than the maximum
+   *   time left, Amazon SQS returns an error." (botocore sqs ChangeMessageVisibility): the new timeout may not end
+   *   more than 43,200 s after the receive. The error is undocumented; InvalidParameterValue "... Reason: Total
+   *   VisibilityTimeout for the message is beyond the limit [43200 seconds]" is the answer SQS users report.
+   * - An older handle of a message received again since: MessageNotInflight, as before (not covered by a source).
+   */
   changeVisibility(queueName: string, receiptHandle: string, seconds: number): void {
     const queue = this.byName.get(queueName)!;
     const now = this.clock.now().getTime();
-    const message = queue.messages.find((m) => m.receiptHandle === receiptHandle);
-    if (!message || message.invisibleUntil <= now) {
-      throw new AwsError('MessageNotInflight', 'The message referred to is not in flight.');
+    if (!RECEIPT_HANDLE.test(receiptHandle)) throw new AwsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
+    this.expire(queue);
+    const messageId = receiptHandle.slice(0, receiptHandle.indexOf('#'));
+    const message = queue.messages.find((m) => m.messageId === messageId);
+    if (!message) {
+      throw new AwsError('InvalidParameterValue', `Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
+    }
+    if (message.receiptHandle !== receiptHandle) throw new AwsError('MessageNotInflight', 'The message referred to is not in flight.');
+    if (message.invisibleUntil <= now) return;
+    const receivedAt = message.receivedAt ?? now;
+    if (now + seconds * 1000 - receivedAt > MAX_VISIBILITY_TIMEOUT_SECONDS * 1000) {
+      throw new AwsError('InvalidParameterValue', `Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_TIMEOUT_SECONDS} seconds]`);
     }
     message.invisibleUntil = now + seconds * 1000;
     this.onMessageAvailable(queueName, message.invisibleUntil);
@@ -232,7 +291,11 @@ export class SqsEmulator {
   private sendMessage(queue: Queue, input: Record<string, unknown>): { MessageId: string; MD5OfMessageBody: string } {
     const body = typeof input.MessageBody === 'string' ? input.MessageBody : '';
     if (!body) throw new AwsError('InvalidParameterValue', 'The request must contain the parameter MessageBody.');
-    if (Buffer.byteLength(body) > MAX_MESSAGE_BYTES) {
+    // The message size counts the body and each message attribute's name, data type and value (LocalStack
+    // AWS-validated snapshot test_send_oversized_message: a body that fits alone, with one String attribute k=x that
+    // takes it past the limit, is InvalidParameterValue "One or more parameters are invalid. Reason: Message must be
+    // shorter than 1048576 bytes.").
+    if (Buffer.byteLength(body) + attributesSize(input.MessageAttributes) > MAX_MESSAGE_BYTES) {
       throw new AwsError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
     }
     if (INVALID_CHARACTER.test(body)) {

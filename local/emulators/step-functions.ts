@@ -50,7 +50,12 @@ export interface ExecutionObserver {
 }
 
 const MAX_PAYLOAD_BYTES = 256 * 1024;
-const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+/**
+ * Execution names: botocore stepfunctions StartExecution name — must not contain white space, brackets, wildcards,
+ * the special characters " # % \ ^ | ~ ` $ & , ; : /, or control characters (U+0000-001F, U+007F-009F,
+ * U+FFFE-FFFF). 1–80 characters.
+ */
+const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]{1,80}$/;
 
 interface Machine {
   arn: string;

@@ -134,8 +134,11 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
       await ports.cloudControl.send(new CancelResourceRequestCommand({ RequestToken: requestToken }));
     } catch (error) {
       const name = (error as Error).name;
-      if (name !== 'ConcurrentModificationException' && name !== 'RequestTokenNotFoundException') throw asTransient(error);
-      const tracked = name === 'ConcurrentModificationException' ? await operationStatusOf(requestToken, ports) : undefined;
+      // A request that has ended is refused with ValidationException "Request … is already in status …" (LocalStack's
+      // AWS-validated test_cancel_edge_cases); ConcurrentModificationException is the API reference's word for it.
+      const refusedForItsState = name === 'ValidationException' || name === 'ConcurrentModificationException';
+      if (!refusedForItsState && name !== 'RequestTokenNotFoundException') throw asTransient(error);
+      const tracked = refusedForItsState ? await operationStatusOf(requestToken, ports) : undefined;
       // Refused because it is being cancelled already? That is this cancel, its first answer lost on the way back.
       if (tracked === 'CANCEL_IN_PROGRESS' || tracked === 'CANCEL_COMPLETE') return { outcome: 'CANCEL_REQUESTED', requestId, requestToken };
       // Refused because the request it tracks has ended while the execution runs on: it is between attempts (a
