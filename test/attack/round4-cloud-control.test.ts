@@ -4,7 +4,7 @@
  * (localstack/localstack tests/aws/services/cloudcontrol/test_cloudcontrol_api.py + .snapshot.json, marked
  * @markers.aws.validated: the answers were recorded against AWS in 2023). Called through the real SDK v3 client.
  *
- * FAILURES (emulator differs from AWS; kept failing on purpose):
+ * FOUND by this round and FIXED in local/emulators/cloud-control.ts and shared/resource-operation/cancel.ts (each case below passes now):
  * - "CancelResourceRequest of a request that ended SUCCESS": AWS answers ValidationException "Request <token> is
  *   already in status SUCCESS" (snapshot test_cancel_edge_cases); the emulator answers
  *   ConcurrentModificationException (cloud-control.ts cancel(), "is ${status} and cannot be canceled").

@@ -3,7 +3,7 @@
  * product properties and records: local/emulators/provisioned-products.ts) held to AWS's behaviour as sources the
  * project did not write state it, called through the real SDK v3 client (model input check included).
  *
- * FAILURES (emulator differs from AWS; kept failing on purpose):
+ * FOUND by this round and FIXED in local/emulators/service-catalog.ts and provisioned-products.ts (each case below passes now; ListRecordHistory by product matches none, since the world gives provisioned products no product id):
  * - "CreatePortfolioShare of an existing account share has no effect": a second create with ShareTagOptions: true
  *   turns TagOptions sharing on. AWS: "If the portfolio share with the specified account or organization node
  *   already exists, this action will have no effect and will not return an error" (botocore servicecatalog
