@@ -29,6 +29,17 @@ const world = (behaviour: Record<string, unknown> = {}, more: WorldInput = {}): 
   },
 });
 
+/** The Cloud Control emulator alone, on a clock the test moves by hand, called by a principal that may pass any role. */
+function bareEmulator(input: WorldInput) {
+  const clock = { ms: T0.getTime(), now() { return new Date(this.ms); } };
+  const iam: CloudControlIam = {
+    accountId: ACCOUNT,
+    identify: () => ({ principalArn: role('caller'), account: ACCOUNT, policy: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }] }),
+    roles: { 'shepherd-cloudcontrol-default': { manages: ['*'] } },
+  };
+  return { clock, ops: new CloudControlEmulator(parseWorld(input), clock, () => 0.5, iam).operations() };
+}
+
 let stack: LocalStack | undefined;
 afterEach(async () => {
   await stack?.stop();
@@ -141,13 +152,7 @@ describe('what a failed CREATE leaves behind', () => {
   });
 
   it('without the read-back the resubmission would have met AlreadyExists: the emulator keeps the leftover', () => {
-    const clock = { ms: T0.getTime(), now() { return new Date(this.ms); } };
-    const iam: CloudControlIam = {
-      accountId: ACCOUNT,
-      identify: () => ({ principalArn: role('caller'), account: ACCOUNT, policy: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }] }),
-      roles: { 'shepherd-cloudcontrol-default': { manages: ['*'] } },
-    };
-    const ops = new CloudControlEmulator(parseWorld(world(partial)), clock, () => 0.5, iam).operations();
+    const { clock, ops } = bareEmulator(world(partial));
     const caller = { accessKeyId: 'k' };
     const create = (token: string) =>
       ops.CreateResource!({ TypeName: 'AWS::S3::Bucket', DesiredState: '{"BucketName":"twice"}', ClientToken: token, RoleArn: role('shepherd-cloudcontrol-default') }, caller) as any;
@@ -161,13 +166,7 @@ describe('what a failed CREATE leaves behind', () => {
   });
 
   it('a request token is not found once the request is more than 7 days old', () => {
-    const clock = { ms: T0.getTime(), now() { return new Date(this.ms); } };
-    const iam: CloudControlIam = {
-      accountId: ACCOUNT,
-      identify: () => ({ principalArn: role('caller'), account: ACCOUNT, policy: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }] }),
-      roles: { 'shepherd-cloudcontrol-default': { manages: ['*'] } },
-    };
-    const ops = new CloudControlEmulator(parseWorld(world()), clock, () => 0.5, iam).operations();
+    const { clock, ops } = bareEmulator(world());
     const answer = ops.CreateResource!({ TypeName: 'AWS::S3::Bucket', DesiredState: '{"BucketName":"old"}', ClientToken: 'o1', RoleArn: role('shepherd-cloudcontrol-default') }, { accessKeyId: 'k' }) as any;
     const status = () => ops.GetResourceRequestStatus!({ RequestToken: answer.ProgressEvent.RequestToken }, { accessKeyId: 'k' });
     clock.ms += 7 * 24 * 3600 * 1000;
