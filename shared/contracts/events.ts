@@ -77,7 +77,7 @@ export const resourceOperationCompletedDetail = z.object({
     .literal(true)
     .optional()
     .describe(
-      'A CREATE failed and, when Shepherd read it back before resubmitting, a resource existed under `identifier`, so no second CREATE was sent. Most likely the failed attempt left it, but Cloud Control cannot say who made it: check before deleting it. On other CREATEs that did not succeed, an `identifier` names a resource that may exist.',
+      'A CREATE that did not succeed (FAILED, or CANCELLED) was read back, and a resource existed under `identifier` (after a transient failure no second CREATE was then sent). Most likely the CREATE left it, but Cloud Control cannot say who made it: check before deleting it.',
     ),
   ...completionTimings,
 });

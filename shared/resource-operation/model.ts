@@ -28,7 +28,7 @@ export type WorkflowInput = GenericInput<ResourceOperationBody>;
  * What the workflow does next, read by the `Is The Operation Finished?`
  * Choice. Deciding it in code keeps the Choice readable and the rules tested.
  */
-export type Outcome = 'IN_PROGRESS' | 'RESUBMIT' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
+export type Outcome = 'IN_PROGRESS' | 'RESUBMIT' | 'READ_BACK' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 
 export interface OperationState {
   /** Submissions so far, the first included; each gets its own ClientToken. */
@@ -44,8 +44,10 @@ export interface OperationState {
   statusMessage?: string;
   hooks: HookInvocation[];
   retryAfter?: string;
-  /** After a failed CREATE, a resource exists under its identifier (found by GetResource before resubmitting). */
+  /** After a CREATE that did not succeed, a resource exists under its identifier (found by GetResource). */
   resourceExists?: true;
+  /** READ_BACK: how the CREATE ended (FAILED or CANCELLED), reported once what it left has been read back. */
+  finalOutcome?: 'FAILED' | 'CANCELLED';
   outcome: Outcome;
   /** RFC 3339: when the Wait state lets the next step run. */
   nextCheckAt?: string;

@@ -53,7 +53,21 @@ export function observe({ previous, requestedOperation, progress, hooks, now, ra
     retryAfter: progress.RetryAfter ? toTimestamp(progress.RetryAfter) : undefined,
     outcome: 'IN_PROGRESS',
   };
-  return { ...state, ...decide(state, now, random, maxAttempts, requestedOperation) };
+  return readBackIfLeft({ ...state, ...decide(state, now, random, maxAttempts, requestedOperation) }, requestedOperation);
+}
+
+/**
+ * A CREATE that ends FAILED or CANCELLED once Cloud Control named its
+ * identifier may have left the resource (a handler can fail, or be
+ * cancelled, after creating it): the workflow reads it back (READ_BACK)
+ * before it reports the end, so the completion says whether it exists.
+ */
+function readBackIfLeft(state: OperationState, requestedOperation: ResourceOperation | undefined): OperationState {
+  if (requestedOperation !== 'CREATE' || state.identifier === undefined) return state;
+  if (state.outcome !== 'FAILED' && state.outcome !== 'CANCELLED') return state;
+  // AlreadyExists: the resource was there before this CREATE, which made nothing.
+  if (state.errorCode === 'AlreadyExists') return state;
+  return { ...state, outcome: 'READ_BACK', finalOutcome: state.outcome, nextCheckAt: undefined };
 }
 
 /**

@@ -78,6 +78,26 @@ async function existingResource(state: WorkflowState, identifier: string, ports:
 }
 
 /**
+ * The end of a CREATE that did not succeed, once what it may have left is
+ * read back (once, through the ledger): FAILED or CANCELLED as it ended,
+ * with `resourceExists` when a resource is there under its identifier.
+ */
+async function readBackFinal(state: WorkflowState, previous: OperationState, ports: Ports): Promise<OperationState> {
+  const identifier = previous.identifier!;
+  const { value: found } = await ports.ledger.once(`read-back#resource-operation#${state.requestId}#end`, () => existingResource(state, identifier, ports));
+  const unreadable = typeof found === 'object' ? `; whether a resource ${identifier} exists could not be read (${found.unknown})` : '';
+  if (found === 'EXISTS') ports.logger.warn('A CREATE that did not succeed left a resource', { identifier });
+  return {
+    ...previous,
+    outcome: previous.finalOutcome ?? 'FAILED',
+    finalOutcome: undefined,
+    nextCheckAt: undefined,
+    statusMessage: unreadable ? truncate(`${previous.statusMessage ?? previous.errorCode ?? previous.finalOutcome}${unreadable}`) : previous.statusMessage,
+    resourceExists: found === 'EXISTS' ? true : undefined,
+  };
+}
+
+/**
  * Submits the request to Cloud Control: the first time, or again after a
  * transient FAILED (`operation.outcome === 'RESUBMIT'`) with the next
  * attempt's ClientToken. Transient exceptions are rethrown for the ASL
@@ -86,6 +106,7 @@ async function existingResource(state: WorkflowState, identifier: string, ports:
 export async function startResourceOperation(state: WorkflowState, ports: Ports): Promise<OperationState> {
   const now = ports.clock.now();
   const previous = state.operation;
+  if (previous?.outcome === 'READ_BACK') return readBackFinal(state, previous, ports);
   if (previous && previous.outcome !== 'RESUBMIT') {
     throw new InvalidWorkflowState(`cannot submit request ${state.requestId}: its outcome is ${previous.outcome}`);
   }

@@ -175,6 +175,28 @@ describe('what a failed CREATE leaves behind', () => {
     expect(status).toThrow(expect.objectContaining({ name: 'RequestTokenNotFoundException' }));
   });
 
+  it('a CREATE that fails for good is read back before its end is reported: found, resourceExists; absent, not', async () => {
+    const permanent = { failure: { errorCode: 'NotStabilized', times: 1 } };
+    const s1 = (stack = await startStack(world({ ...permanent, partialCreates: true })));
+    await runRequests(s1, bucket('fails-leaves'));
+    expect(completions(s1)).toEqual([expect.objectContaining({ status: 'FAILED', errorCode: 'NotStabilized', identifier: 'bucket-fails-leaves', resourceExists: true, attempts: 1 })]);
+    expect(callsTo(s1, 'GetResource')).toHaveLength(1);
+    await s1.stop();
+    const s2 = (stack = await startStack(world(permanent)));
+    await runRequests(s2, bucket('fails-clean'));
+    expect(completions(s2)).toEqual([expect.objectContaining({ status: 'FAILED', errorCode: 'NotStabilized' })]);
+    expect(completions(s2)[0]!.resourceExists).toBeUndefined();
+    expect(callsTo(s2, 'GetResource')).toHaveLength(1);
+  });
+
+  it('an AlreadyExists CREATE is not read back: the resource was there before it', async () => {
+    stack = await startStack(world({ existing: { 'bucket-taken': { BucketName: 'bucket-taken' } } }));
+    await runRequests(stack, bucket('taken', { desiredState: { BucketName: 'bucket-taken' } }));
+    expect(completions(stack)).toEqual([expect.objectContaining({ status: 'FAILED', errorCode: 'AlreadyExists' })]);
+    expect(completions(stack)[0]!.resourceExists).toBeUndefined();
+    expect(callsTo(stack, 'GetResource')).toEqual([]);
+  });
+
   it('a CREATE cancelled once IN_PROGRESS leaves its resource, and the completion names it', async () => {
     const s = (stack = await startStack(world({ partialCreates: true, durationSeconds: 600 })));
     await s.putEvents([{ Source: 'platform.provisioning', DetailType: 'Resource Operation Requested', Detail: JSON.stringify(bucket('cancelled')) }]);
@@ -182,7 +204,7 @@ describe('what a failed CREATE leaves behind', () => {
       void s.putEvents([{ Source: 'platform.provisioning', DetailType: 'Resource Operation Cancel Requested', Detail: JSON.stringify({ requestId: 'cancelled' }) }]);
     }, 60_000);
     await s.settle();
-    expect(completions(stack)).toEqual([expect.objectContaining({ status: 'CANCELLED', identifier: 'bucket-cancelled' })]);
+    expect(completions(stack)).toEqual([expect.objectContaining({ status: 'CANCELLED', identifier: 'bucket-cancelled', resourceExists: true })]);
     expect(stack.cloudControl.resources.get('AWS::S3::Bucket')?.has('bucket-cancelled')).toBe(true);
   });
 });
