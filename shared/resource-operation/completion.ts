@@ -13,7 +13,10 @@ import { alreadyAbsent, failedHook } from './progress';
  * secrets, and subscribers can read the resource with GetResource.
  */
 export function completionDetail(state: WorkflowState, now: Date): ResourceOperationCompleted {
-  const op = state.operation;
+  // Ended while reading back what a CREATE left (its retries spent, or rescued): the CREATE's own end stands,
+  // and the read-back's failure is not the request's.
+  const readingBack = state.operation?.outcome === 'READ_BACK';
+  const op = readingBack ? { ...state.operation!, outcome: state.operation!.finalOutcome ?? 'FAILED' } : state.operation;
   const hooks = op?.hooks ?? [];
   const base = {
     requestId: state.requestId,
@@ -25,7 +28,7 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
     failedHook: failedHook(hooks),
     ...completionTimings(state.requestedAt, op, now),
   };
-  const ending = endingOf(state.failure, op, operationStatus.options);
+  const ending = endingOf(readingBack ? undefined : state.failure, op, operationStatus.options);
   // A DELETE of a resource that was not there ends SUCCEEDED, and says so.
   const absent = ending.status === 'SUCCEEDED' && op !== undefined && alreadyAbsent(op, state.request.operation);
   return { ...base, ...ending, ...(absent ? { alreadyAbsent: true } : {}), ...(op?.resourceExists ? { resourceExists: true } : {}) };

@@ -46,7 +46,7 @@ interface TerminalContract {
 export const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
   'resource-operation': {
     detailType: contracts.resourceOperationCompleted.detailType, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
-    outcomeKnownIn: { 'Emit Completion Event': undefined },
+    outcomeKnownIn: { 'Read Back What The Create Left': undefined, 'Emit Completion Event': undefined },
   },
   'portfolio-share': {
     detailType: contracts.portfolioShareCompleted.detailType, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,

@@ -8,6 +8,7 @@ import { CloudControlEmulator, type CloudControlIam } from '../../local/emulator
 import type { LocalStack } from '../../local/stack';
 import { parseWorld, type WorldInput } from '../../local/world';
 import { authorizeResourceOperation, executionRoleArn, guardrailsFor, type Guardrails } from '../../shared/guardrails';
+import { completionDetail } from '../../shared/resource-operation/completion';
 import { T0, callsTo, completions, rejections, runRequests, startStack } from '../support/stack';
 
 const ACCOUNT = '000000000000';
@@ -187,6 +188,21 @@ describe('what a failed CREATE leaves behind', () => {
     expect(completions(s2)).toEqual([expect.objectContaining({ status: 'FAILED', errorCode: 'NotStabilized' })]);
     expect(completions(s2)[0]!.resourceExists).toBeUndefined();
     expect(callsTo(s2, 'GetResource')).toHaveLength(1);
+  });
+
+  it("a read-back that could not be made (its retries spent, caught) leaves the CREATE's own end standing", () => {
+    const operation = {
+      attempt: 1, polls: 3, startedAt: T0.toISOString(), deadline: T0.toISOString(), hooks: [], identifier: 'b1',
+      operationStatus: 'CANCEL_COMPLETE', outcome: 'READ_BACK' as const, finalOutcome: 'CANCELLED' as const,
+    };
+    const state = {
+      requestId: 'r1', eventId: 'e1', requestedAt: T0.toISOString(),
+      request: { operation: 'CREATE' as const, typeName: 'AWS::S3::Bucket', desiredStateRef: { key: 'k', sha256: 'x', length: 2 } },
+      operation, failure: { Error: 'TransientServiceError', Cause: 'ThrottlingException: Rate exceeded' },
+    };
+    const detail = completionDetail(state as never, T0);
+    expect(detail).toMatchObject({ status: 'CANCELLED', identifier: 'b1' });
+    expect(detail.resourceExists).toBeUndefined();
   });
 
   it('an AlreadyExists CREATE is not read back: the resource was there before it', async () => {
