@@ -9,16 +9,7 @@
  * Packaging (no credentials) is not checked. SHEPHERD_SKIP_ACCOUNT_CHECK=1
  * skips it (for example when the deploying role may not read Organizations).
  */
-const { join } = require('node:path');
-
-function loadGuardrails() {
-  const path = join(__dirname, '..', 'shared', 'guardrails.ts');
-  try {
-    return require(path);
-  } catch {
-    return require('tsx/cjs/api').require(path, __filename);
-  }
-}
+const { loadGuardrails } = require('../config/stage.js');
 
 class DeployAccountCheck {
   constructor(serverless) {

@@ -46,8 +46,13 @@ function statementId(service, stage, sid) {
 
 const warned = new Set();
 
+/** shared/guardrails.ts, however this process can load TypeScript (the deploy plugin uses it too). */
+function loadGuardrails() {
+  return loadTypeScript(join(__dirname, '..', 'shared', 'guardrails.ts'));
+}
+
 function derive(stage) {
-  const guardrails = loadTypeScript(join(__dirname, '..', 'shared', 'guardrails.ts'));
+  const guardrails = loadGuardrails();
   if (!guardrails.isListedStage(stage) && !warned.has(stage)) {
     warned.add(stage);
     process.emitWarning(
@@ -88,5 +93,6 @@ function derive(stage) {
 }
 
 module.exports = {
+  loadGuardrails,
   byStage: new Proxy({}, { get: (_target, stage) => (typeof stage === 'string' && stage !== 'then' ? derive(stage) : undefined) }),
 };

@@ -429,7 +429,7 @@ export class CloudControlEmulator {
 
   private getResource(input: Record<string, unknown>, caller: Caller) {
     validate(input, ['TypeName', 'Identifier']);
-    this.behaviour(String(input.TypeName));
+    const behaviour = this.behaviour(String(input.TypeName));
     const acting = this.actingPrincipal(input, caller);
     if (!matchesAllowed(String(input.TypeName), acting.manages)) {
       // The read handler runs as the acting principal too; the handler's refusal surfaces as this exception.
@@ -437,7 +437,7 @@ export class CloudControlEmulator {
     }
     const now = this.clock.now().getTime();
     for (const r of this.requests.values()) this.statusAt(r, now); // settle what has finished
-    const identifier = primaryIdentifierOf(String(input.Identifier), this.behaviour(String(input.TypeName)));
+    const identifier = primaryIdentifierOf(String(input.Identifier), behaviour);
     const model = this.resources.get(String(input.TypeName))?.get(identifier);
     if (!model) throw new AwsError('ResourceNotFoundException', `Resource ${String(input.Identifier)} was not found.`);
     return { TypeName: input.TypeName, ResourceDescription: { Identifier: identifier, Properties: JSON.stringify(model) } };
