@@ -8,8 +8,8 @@
  * test/workflow/portfolio-share-scale.test.ts runs the same scenario and
  * holds it to the targets.
  */
-import { LocalStack } from '../local/stack';
-import type { WorldInput } from '../local/world';
+import { LocalStack } from '../local/harness/stack';
+import type { WorldInput } from '../local/emulators/world';
 
 export const FAN_OUT = { accounts: 10_000, failed: 3_000, ou: 'ou-big1-allworkloads', portfolio: 'port-2abcdext3y5fk' };
 

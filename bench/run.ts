@@ -15,8 +15,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalStack, seededRandom } from '../local/stack';
-import type { WorldInput } from '../local/world';
+import { LocalStack, seededRandom } from '../local/harness/stack';
+import type { WorldInput } from '../local/emulators/world';
 import { measureFanOut, type FanOutFigures } from './fan-out';
 
 // ---- prices (us-east-1, public) ----

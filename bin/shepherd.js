@@ -9,4 +9,4 @@ if (major < 22) {
   process.exit(2);
 }
 require('tsx/cjs/api').register();
-require('../local/cli.ts').main();
+require('../cli/cli.ts').main();

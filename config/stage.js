@@ -8,7 +8,7 @@
  *
  *   ${file(./config/stage.js):byStage.${sls:stage}.requestSources}
  *
- * The local stack resolves the same addresses (local/serverless-config.ts).
+ * The local stack resolves the same addresses (tooling/serverless-config.ts).
  * Plain CommonJS because serverless loads it with Node's require; the
  * TypeScript is loaded through tsx when nothing else can load it.
  */

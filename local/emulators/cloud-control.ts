@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
  */
 import type { Clock } from '../../shared/runtime/clock';
 import { PASSED_ROLES, guardrailsFor, matchesAllowed } from '../../shared/guardrails';
-import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
-import { evaluateIdentityPolicy, type Identity } from '../iam-policy';
-import type { ResourceTypeBehaviour, World } from '../world';
+import { AwsError, type Caller, type ServiceOperations } from './aws-server';
+import { evaluateIdentityPolicy, type Identity } from './iam-policy';
+import type { ResourceTypeBehaviour, World } from './world';
 import { applyPatch, type PatchOperation } from './json-patch';
 
 type Operation = 'CREATE' | 'UPDATE' | 'DELETE';

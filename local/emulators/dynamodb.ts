@@ -8,7 +8,7 @@
  * DynamoDB's message. test/unit/ledger.test.ts runs the same contract against
  * dynalite as a second opinion.
  */
-import { AwsError, type ServiceOperations } from '../aws-server';
+import { AwsError, type ServiceOperations } from './aws-server';
 
 type AttributeValue = { S?: string; N?: string; BOOL?: boolean; B?: string };
 

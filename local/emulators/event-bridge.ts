@@ -6,10 +6,10 @@
  * and every accepted event handed to the stack for rule matching.
  */
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
-import { evaluateResourcePolicy, type Identity } from '../iam-policy';
-import type { PolicyStatement } from '../serverless-config';
-import type { World } from '../world';
+import { AwsError, type Caller, type ServiceOperations } from './aws-server';
+import { evaluateResourcePolicy, type Identity } from './iam-policy';
+import type { PolicyStatement } from '../../tooling/serverless-config';
+import type { World } from './world';
 
 
 export interface EventEnvelope {

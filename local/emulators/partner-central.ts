@@ -8,8 +8,8 @@
  * bumps the revision.
  */
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type ServiceOperations } from '../aws-server';
-import type { World } from '../world';
+import { AwsError, type ServiceOperations } from './aws-server';
+import type { World } from './world';
 import { MANAGEMENT_ACCOUNT_ID } from './service-catalog';
 
 interface ProgramManagementAccount {

@@ -14,8 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
-import type { World } from '../world';
+import { AwsError, type Caller, type ServiceOperations } from './aws-server';
+import type { World } from './world';
 import { MANAGEMENT_ACCOUNT_ID } from './service-catalog';
 
 type RecordStatus = 'CREATED' | 'IN_PROGRESS' | 'IN_PROGRESS_IN_ERROR' | 'SUCCEEDED' | 'FAILED';

@@ -13,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type Caller, type ServiceOperations } from '../aws-server';
-import type { ServiceCatalogWorld, World } from '../world';
+import { AwsError, type Caller, type ServiceOperations } from './aws-server';
+import type { ServiceCatalogWorld, World } from './world';
 
 type NodeType = 'ORGANIZATION' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
 type ShareStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'ERROR';

@@ -19,15 +19,15 @@
  * - StartMessageMoveTask moves a dead-letter queue's messages back (to
  *   their source queue, or to DestinationArn).
  *
- * Lambda's event source mapping (local/stack.ts) receives through the same
+ * Lambda's event source mapping (local/harness/stack.ts) receives through the same
  * methods. Time is the virtual clock's: visibility and retention are read
  * from `now` when a queue is looked at, no timers of its own except the one
  * that tells the stack when the next message becomes visible.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type ServiceOperations } from '../aws-server';
-import type { QueueModel } from '../serverless-config';
+import { AwsError, type ServiceOperations } from './aws-server';
+import type { QueueModel } from '../../tooling/serverless-config';
 
 export interface QueuedMessage {
   messageId: string;

@@ -9,9 +9,9 @@
  * counts match what AWS would record.
  */
 import type { Clock } from '../../shared/runtime/clock';
-import { AwsError, type ServiceOperations } from '../aws-server';
-import type { InterpreterModule } from '../interpreter';
-import type { AslDefinition } from '../serverless-config';
+import { AwsError, type ServiceOperations } from './aws-server';
+import type { InterpreterModule } from './interpreter';
+import type { AslDefinition } from '../../tooling/serverless-config';
 
 export type TaskHandlers = Record<string, (input: unknown) => Promise<unknown>>;
 

@@ -3,7 +3,7 @@
  * details: nothing is dropped silently, nothing pollutes Object.prototype for
  * the rest of the run, and a later normal request still succeeds.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { CANCEL, at, PP, PPU, RO, SHARE, PORTFOLIO, entry, polluted, rejections, start, terminalsFor } from './support';
 
 /** Raw Detail texts (JSON.stringify would drop a literal __proto__ key). */

@@ -4,7 +4,7 @@
  * Request Rejected carrying the victim's requestId, nor a CANCELLED completion.
  */
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { CANCEL, at, FOREIGN, INTRUDER, ORG, OTHER_PRODUCER, PRODUCER, RO, entry, rejections, start, terminalsFor } from './support';
 
 const VICTIM = 'victim-op';

@@ -4,7 +4,7 @@
  * 000000000000), no role path, a name matching the stage's patterns
  * (local: shepherd-cloudcontrol-*, servicecatalog-launch-*).
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { PP, PPU, RO, entry, rejections, start, terminalsFor } from './support';
 
 const CC = 'shepherd-cloudcontrol-';

@@ -2,7 +2,7 @@
  * Round 2 — owner patterns by path segment, STS assumed-role owners, Partner
  * Central identifiers given as odd ARNs.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { authorizeProgramManagementAccountUpdate, authorizeProvisionedProductUpdate, guardrailsFor, matchesAllowedSegments, type Guardrails } from '../../shared/guardrails';
 import { PMA, PMAU, PP, PPU, entry, forbiddenCalls, rejections, start, terminalsFor } from './support';
 

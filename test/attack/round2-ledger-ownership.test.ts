@@ -13,12 +13,12 @@
  * The storm used: PutItem answers 500 to 99.9 % of calls for the first 100 s
  * (seeded, `rate`), with a seed under which the first PutItem — the claim —
  * is one of the 0.1 % that get through. The fault schedule draws one seeded
- * number per PutItem call in the window (local/faults.ts, seededRandom(seed+1)),
+ * number per PutItem call in the window (local/emulators/faults.ts, seededRandom(seed+1)),
  * so the seed is computed, and the precondition is asserted on the calls.
  */
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import { seededRandom, type LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import { seededRandom, type LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { CANCEL, ORG, OTHER_PRODUCER, PRODUCER, RO, at, entry, rejections, start, terminalsFor } from './support';
 
 const STORM_RATE = 0.999;

@@ -6,8 +6,8 @@
  * event id; a resend (new event id) is answered too.
  */
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { CANCEL, OTHER_PRODUCER, PRODUCER, RO, at, entry, rejections, start, terminalsFor } from './support';
 
 const ID = 'contested-id';

@@ -1,15 +1,15 @@
 /**
  * Round 2 — unaccepted requests are logged through an input transformer
  * (serverless.yml UnacceptedSourceRule,
- * local/input-transformer.ts): CloudWatch Logs takes {"timestamp": string,
+ * local/emulators/input-transformer.ts): CloudWatch Logs takes {"timestamp": string,
  * "message": string}, and EventBridge puts values into the message
  * unescaped, so a hostile value may keep its event out of the log — but no
  * logged entry is ever invalid, and none holds the detail.
  */
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import { transformInput } from '../../local/input-transformer';
-import { loadServiceModel } from '../../local/serverless-config';
-import type { LocalStack } from '../../local/stack';
+import { transformInput } from '../../local/emulators/input-transformer';
+import { loadServiceModel } from '../../tooling/serverless-config';
+import type { LocalStack } from '../../local/harness/stack';
 import { INTRUDER, RO, entry, start } from './support';
 
 const LOG = '/aws/events/shepherd-local-unaccepted-requests';

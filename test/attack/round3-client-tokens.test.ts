@@ -18,7 +18,7 @@
  *   "FAILED … it left w-fN behind, so it was not submitted again" although their attempt 2 created w-fN as asked.
  *   Seed 1 happens to pass.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import {
   CANCEL, callsTo, clientTokensSent, completionsFor, create, del, send, sendAt, submissions, startStack, update, widgetWorld, widgets,
   onlyCompletionOf,

@@ -11,7 +11,7 @@
  * - a delegated administrator may not read the Organizations access status, so a node share while access is
  *   DISABLED ends with the share call's own refusal; the README documents it.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { accountRequirements, authorizePortfolioShare, deployAccountProblem, deployAccountWarning, guardrailsFor, matchesAllowed } from '../../shared/guardrails';
 import { startStack, terminalsFor } from './round3-support';
 

@@ -3,7 +3,7 @@
  * (their real iam:PassRole statements from serverless.yml), and as functions that may pass nothing. These are the
  * facts promise 1 rests on; the workflow never gets to try most of them because ingest refuses first.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { DEFAULT_ROLE, WIDGET, roleArn, startStack, widgetWorld } from './round3-support';
 
 let stack: LocalStack;

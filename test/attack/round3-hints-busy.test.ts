@@ -11,7 +11,7 @@
  *   AlreadyExists should need a resource or a CREATE of it. Found by the storm below (CREATE+UPDATE+DELETE at once),
  *   pinned down deterministically here.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import {
   T0, callsTo, create, del, pollGaps, send, sendAt, submissions, startStack, update, widgetWorld, widgets,
   onlyCompletionOf,

@@ -9,7 +9,7 @@
  *   completion now says only that a resource exists (`resourceExists`), most likely the failed attempt's, and that
  *   Cloud Control cannot say who made it — which is all GetResource can tell.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import {
   CANCEL, callsTo, clientTokensSent, create, rejections, send, sendAt, submissions, startStack, widgetWorld, widgets,
   onlyCompletionOf,

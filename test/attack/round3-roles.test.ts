@@ -11,7 +11,7 @@
  *   applies while the outcome is still SUCCESS; so any role, even one that manages nothing, gets a DELETE
  *   "succeeded, already absent" (and an UPDATE NotFound, a CREATE AlreadyExists) instead of AccessDenied.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { authorizeResourceOperation, executionRoleArn, guardrailsFor } from '../../shared/guardrails';
 import {
   DEFAULT_ROLE, WIDGET, callsTo, create, del, rejections, roleArn, send, submissions, startStack, terminalsFor, update, widgetWorld, widgets,

@@ -2,8 +2,8 @@
  * Helpers for the round-3 attack files (execution roles, leftovers, ClientToken reuse, where to deploy, hints).
  * Not a test file.
  */
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { T0, callsTo, completions, rejections, startStack } from '../support/stack';
 
 export { T0, callsTo, completions, rejections, startStack };

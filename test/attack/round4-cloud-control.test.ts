@@ -30,7 +30,7 @@ import {
   UpdateResourceCommand,
 } from '@aws-sdk/client-cloudcontrol';
 import { CloudControlEmulator } from '../../local/emulators/cloud-control';
-import { parseWorld } from '../../local/world';
+import { parseWorld } from '../../local/emulators/world';
 import { ACCOUNT, clientConfig, manualClock, outcome, serve, type ManualClock, type Served } from './round4-support';
 
 const WIDGET = 'Test::Thing::Widget';

@@ -17,7 +17,7 @@
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventBridgeEmulator, type EventEnvelope } from '../../local/emulators/event-bridge';
-import { parseWorld } from '../../local/world';
+import { parseWorld } from '../../local/emulators/world';
 import { ACCOUNT, REGION, clientConfig, manualClock, outcome, serve, type Served } from './round4-support';
 
 const BUS = 'shepherd-bus';

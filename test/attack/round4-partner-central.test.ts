@@ -8,7 +8,7 @@
  */
 import { PartnerCentralChannelClient, UpdateProgramManagementAccountCommand } from '@aws-sdk/client-partnercentral-channel';
 import { PartnerCentralEmulator } from '../../local/emulators/partner-central';
-import { parseWorld } from '../../local/world';
+import { parseWorld } from '../../local/emulators/world';
 import { REGION, clientConfig, manualClock, outcome, serve, type Served } from './round4-support';
 
 const PMA = 'pma-abcdefghij123';

@@ -34,7 +34,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { ProvisionedProductEmulator } from '../../local/emulators/provisioned-products';
 import { ServiceCatalogEmulator } from '../../local/emulators/service-catalog';
-import { parseWorld, type WorldInput } from '../../local/world';
+import { parseWorld, type WorldInput } from '../../local/emulators/world';
 import { clientConfig, manualClock, outcome, serve, type ManualClock, type Served } from './round4-support';
 
 const PORTFOLIO = 'port-2abcdext3y5fk';

@@ -17,10 +17,10 @@
  */
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { VirtualClock } from '../../local/clock';
+import { VirtualClock } from '../../local/emulators/clock';
 import { SqsEmulator } from '../../local/emulators/sqs';
 import { StepFunctionsEmulator } from '../../local/emulators/step-functions';
-import { loadInterpreter } from '../../local/interpreter';
+import { loadInterpreter } from '../../local/emulators/interpreter';
 import { ACCOUNT, REGION, T0, clientConfig, manualClock, outcome, serve, type ManualClock, type Served } from './round4-support';
 
 let served: Served | undefined;

@@ -5,8 +5,8 @@
  * vendored-model input check, exactly as on the local stack), each emulator reading a hand-driven clock: a test
  * moves time with `clock.advance(seconds)` instead of waiting for the virtual clock to jump.
  */
-import { AwsServer, type ServiceOperations } from '../../local/aws-server';
-import { VirtualClock } from '../../local/clock';
+import { AwsServer, type ServiceOperations } from '../../local/emulators/aws-server';
+import { VirtualClock } from '../../local/emulators/clock';
 
 export const T0 = new Date('2026-11-25T09:00:00.000Z');
 export const ACCOUNT = '000000000000';

@@ -2,7 +2,7 @@
  * Promise 2: sources cannot be forged. The bus policy ties each source to its
  * principals; source "shepherd" only to Shepherd's own function roles.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { FOREIGN, INTRUDER, OTHER_PRODUCER, PRODUCER, RO, entry, start } from './support';
 
 const FORGED_COMPLETION = {

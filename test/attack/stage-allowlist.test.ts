@@ -4,7 +4,7 @@
  * gets exactly one Request Rejected naming the field, and no AWS call but
  * PutEvents and DynamoDB is made for it; nothing else in the run is affected.
  */
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { CANCEL, ORG, PMA, PMAU, PORTFOLIO, PP, PPU, RO, SHARE, entry, forbiddenCalls, rejections, start, terminalsFor } from './support';
 
 const VALID: Array<{ kind: string; source: string; detail: Record<string, unknown> }> = [

@@ -2,8 +2,8 @@
  * Helpers for the attack suite (issue 11). Not a test file.
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 
 export const PRODUCER = 'arn:aws:iam::000000000000:role/platform-automation';
 export const OTHER_PRODUCER = 'arn:aws:iam::000000000000:role/platform-catalog-bot';

@@ -1,10 +1,10 @@
 /**
- * The contract checker itself (local/models/check.ts): that it finds each
+ * The contract checker itself (local/emulators/models/check.ts): that it finds each
  * kind of problem an answer or an error body can have, so a green
  * responses.test.ts means something.
  */
-import { MODELS } from '../../local/models';
-import { checkErrorBody, checkOutput } from '../../local/models/check';
+import { MODELS } from '../../local/emulators/models';
+import { checkErrorBody, checkOutput } from '../../local/emulators/models/check';
 
 const model = (service: string) => MODELS.find((m) => m.service === service)!;
 const cloudcontrol = model('cloudcontrol');

@@ -1,6 +1,6 @@
 /**
  * Every exception an emulator can answer with is one its service models
- * (local/models, from botocore) or one AWS documents as common to all
+ * (local/emulators/models, from botocore) or one AWS documents as common to all
  * services (COMMON_ERRORS): an invented name would reach Shepherd's Retry
  * and Catch as something AWS never sends. This reads every
  * `new AwsError('<Name>'` in the sources; the workflow contract test
@@ -9,13 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMON_ERRORS, MODELS, modelledError } from '../../local/models';
+import { COMMON_ERRORS, MODELS, modelledError } from '../../local/emulators/models';
 
 const ROOT = join(__dirname, '../..');
 
 /** Each source that throws AwsError, and the services (botocore names) it answers for; [] for the server itself. */
 const SOURCES: Record<string, string[]> = {
-  'local/aws-server.ts': [],
+  'local/emulators/aws-server.ts': [],
   'local/emulators/cloud-control.ts': ['cloudcontrol'],
   'local/emulators/service-catalog.ts': ['servicecatalog'],
   'local/emulators/provisioned-products.ts': ['servicecatalog'],

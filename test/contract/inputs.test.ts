@@ -18,9 +18,9 @@
  * (exactly one of AccountId and OrganizationNode, ...). Shepherd treats
  * both as permanent failures, so either reading is safe for it.
  */
-import { MODELS, type ServiceModel } from '../../local/models';
-import { checkInput, type ProblemCode } from '../../local/models/check';
-import type { LocalStack } from '../../local/stack';
+import { MODELS, type ServiceModel } from '../../local/emulators/models';
+import { checkInput, type ProblemCode } from '../../local/emulators/models/check';
+import type { LocalStack } from '../../local/harness/stack';
 import { startStack } from '../support/stack';
 
 const TYPE = 'AWS::S3::Bucket';

@@ -1,5 +1,5 @@
 /**
- * The vendored service models (local/models/*.json: botocore 1.43.11's
+ * The vendored service models (local/emulators/models/*.json: botocore 1.43.11's
  * shapes, the SDK's error statuses) against the SDK clients Shepherd ships
  * with, and the local stack's HTTP statuses against both. Two sources the
  * project did not write must agree before the emulators are held to them;
@@ -9,10 +9,10 @@ import * as cloudcontrol from '@aws-sdk/client-cloudcontrol';
 import { CloudControlClient, GetResourceRequestStatusCommand } from '@aws-sdk/client-cloudcontrol';
 import * as partnercentral from '@aws-sdk/client-partnercentral-channel';
 import { PartnerCentralChannelClient, UpdateProgramManagementAccountCommand } from '@aws-sdk/client-partnercentral-channel';
-import { AwsError, AwsServer } from '../../local/aws-server';
-import { VirtualClock } from '../../local/clock';
-import { COMMON_ERRORS, MODELS, errorStatus, type ServiceModel } from '../../local/models';
-import { SERVICES, modelledStatus, sdkErrorTraits } from '../../local/models/extract';
+import { AwsError, AwsServer } from '../../local/emulators/aws-server';
+import { VirtualClock } from '../../local/emulators/clock';
+import { COMMON_ERRORS, MODELS, errorStatus, type ServiceModel } from '../../local/emulators/models';
+import { SERVICES, modelledStatus, sdkErrorTraits } from '../../local/emulators/models/extract';
 import { startStack } from '../support/stack';
 
 const sdkOf = (model: ServiceModel) => require(SERVICES[model.service as keyof typeof SERVICES].sdk) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
  * Every answer the emulators give during real workflow runs, held against
- * the official output shapes (local/models: botocore 1.43.11): required
+ * the official output shapes (local/emulators/models: botocore 1.43.11): required
  * members present, no member the model does not name, types, enums,
  * lengths, patterns and ranges. Every error body is an error the operation
  * models (with that error's members) or a common AWS error. And Shepherd
@@ -14,11 +14,11 @@ import { DescribeRecordCommand, ListOrganizationPortfolioAccessCommand, ListReco
 import { ListProgramManagementAccountsCommand, PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-channel';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { ApiCall } from '../../local/aws-server';
-import { modelForTarget } from '../../local/models';
-import { checkErrorBody, checkOutput } from '../../local/models/check';
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { ApiCall } from '../../local/emulators/aws-server';
+import { modelForTarget } from '../../local/emulators/models';
+import { checkErrorBody, checkOutput } from '../../local/emulators/models/check';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { sendRequests, startStack } from '../support/stack';
 
 /** Every way the recorded answers break their service's model, as `Operation: path: message`. */

@@ -20,9 +20,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiCall } from '../../local/aws-server';
+import type { ApiCall } from '../../local/emulators/aws-server';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { contracts, type EventContract } from '../../shared/contracts/events';
 import { emittedOfType, rejections, startStack } from '../support/stack';
 

@@ -7,7 +7,7 @@
  * seeds, every promise kept and the same on each. Plus: a seed repeats its
  * run exactly. Prints its table.
  */
-import type { WorldInput } from '../../local/world';
+import type { WorldInput } from '../../local/emulators/world';
 import { MAX_DESIRED_STATE_LENGTH, MAX_PATCH_DOCUMENT_LENGTH } from '../../shared/contracts/constraints';
 import {
   HOUR, KEPT, PORTFOLIOS, SEEDS, baseWorld, cancelOf, deliveriesOf, formatTable, mixedRequests, promisesOf, runDeliveries,

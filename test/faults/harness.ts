@@ -15,8 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import { LocalStack, seededRandom } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import { LocalStack, seededRandom } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { TERMINAL_DETAIL_TYPES } from '../../shared/contracts/events';
 import { T0 } from '../support/stack';
 

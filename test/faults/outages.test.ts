@@ -6,7 +6,7 @@
  * with exactly one terminal event with the status it should have, every
  * refused event with one rejection, nothing is done twice. Prints its table.
  */
-import type { WorldInput } from '../../local/world';
+import type { WorldInput } from '../../local/emulators/world';
 import { HOUR, KEPT, SEEDS, baseWorld, deliveriesOf, formatTable, mixedRequests, promisesOf, runDeliveries, type Run, type ScenarioResult } from './harness';
 
 jest.setTimeout(600_000);

@@ -30,7 +30,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
-import { loadServiceModel } from '../../local/serverless-config';
+import { loadServiceModel } from '../../tooling/serverless-config';
 
 const root = join(__dirname, '..', '..');
 

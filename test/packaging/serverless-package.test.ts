@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
-import { loadServiceModel } from '../../local/serverless-config';
+import { loadServiceModel } from '../../tooling/serverless-config';
 import { guardrailsFor, passRoleStatements } from '../../shared/guardrails';
 
 const root = join(__dirname, '..', '..');

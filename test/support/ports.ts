@@ -6,7 +6,7 @@ import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { lambdaContext as buildLambdaContext } from '../../local/lambda-context';
+import { lambdaContext as buildLambdaContext } from '../../local/harness/lambda-context';
 import type { Ports } from '../../shared/runtime/ports';
 import { WORKFLOW_NAMES } from '../../shared/workflow/names';
 import { memoryLedger } from './memory-ledger';

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 
 export const T0 = new Date('2026-11-25T09:00:00.000Z');
 

@@ -9,7 +9,7 @@ import Ajv from 'ajv-draft-04';
 import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
 import { allJsonSchemas, eventJsonSchema } from '../../shared/contracts/json-schemas';
 import { validateDetail } from '../../shared/contracts/validate';
-import { loadServiceModel } from '../../local/serverless-config';
+import { loadServiceModel } from '../../tooling/serverless-config';
 import { guardrailsFor } from '../../shared/guardrails';
 import createBucket from '../fixtures/events/create-bucket.json';
 import updateLogGroup from '../fixtures/events/update-log-group.json';

@@ -4,7 +4,7 @@
  * templates and their outputs, for the guide's example event).
  */
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import { transformInput } from '../../local/input-transformer';
+import { transformInput } from '../../local/emulators/input-transformer';
 
 const event: EventEnvelope = {
   version: '0', id: '7bf73129-1428-4cd3-a780-95db273d1602', 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2',

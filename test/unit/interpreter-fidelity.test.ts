@@ -1,6 +1,6 @@
 /**
  * The local stack's Step Functions interpreter (aws-local-stepfunctions as
- * local/interpreter.ts loads and patches it) against what AWS Step Functions
+ * local/emulators/interpreter.ts loads and patches it) against what AWS Step Functions
  * was recorded doing: LocalStack's AWS-validated snapshots, vendored with
  * their templates in test/fixtures/stepfunctions (README there names the
  * commits). Each case runs the state machine AWS ran, with the input AWS got,
@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintWorkflow } from '../../local/asl-lint';
-import { VirtualClock } from '../../local/clock';
-import { applyPatches, FIDELITY_PATCHES, loadInterpreter, type InterpreterModule } from '../../local/interpreter';
-import type { AslDefinition } from '../../local/serverless-config';
+import { lintWorkflow } from '../../tooling/asl-lint';
+import { VirtualClock } from '../../local/emulators/clock';
+import { applyPatches, FIDELITY_PATCHES, loadInterpreter, type InterpreterModule } from '../../local/emulators/interpreter';
+import type { AslDefinition } from '../../tooling/serverless-config';
 import { caughtFailure } from '../../shared/workflow/failure';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'stepfunctions');

@@ -8,7 +8,7 @@
  */
 import * as fastJsonPatch from 'fast-json-patch';
 import { JsonPatchFailure, applyPatch, type PatchOperation } from '../../local/emulators/json-patch';
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/harness/stack';
 import { completions, runRequests, startStack } from '../support/stack';
 import specTests from '../fixtures/json-patch-tests/spec_tests.json';
 import tests from '../fixtures/json-patch-tests/tests.json';

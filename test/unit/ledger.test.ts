@@ -21,7 +21,7 @@ import {
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { evaluateCondition } from '../../local/emulators/dynamodb';
-import { LocalStack } from '../../local/stack';
+import { LocalStack } from '../../local/harness/stack';
 import { DynamoLedger, LEASE_SECONDS } from '../../shared/runtime/dynamo-ledger';
 import { startDynalite, tableDefinition } from '../support/dynalite';
 

@@ -6,8 +6,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { assertValidPattern, InvalidEventPatternException, matchesPattern, type EventPattern } from '../../local/pattern-matcher';
-import { LocalStack } from '../../local/stack';
+import { assertValidPattern, InvalidEventPatternException, matchesPattern, type EventPattern } from '../../local/emulators/pattern-matcher';
+import { LocalStack } from '../../local/harness/stack';
 
 const FIXTURES = join(__dirname, '../fixtures/event-patterns');
 

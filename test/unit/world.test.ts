@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadWorld, parseWorld } from '../../local/world';
+import { loadWorld, parseWorld } from '../../local/emulators/world';
 
 const root = join(__dirname, '..', '..');
 

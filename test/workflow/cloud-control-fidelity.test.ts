@@ -5,8 +5,8 @@
  * Shepherd that assumes the kinder behaviour.
  */
 import { CloudControlEmulator, type CloudControlIam } from '../../local/emulators/cloud-control';
-import type { LocalStack } from '../../local/stack';
-import { parseWorld, type WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import { parseWorld, type WorldInput } from '../../local/emulators/world';
 import { authorizeResourceOperation, executionRoleArn, guardrailsFor, type Guardrails } from '../../shared/guardrails';
 import { completionDetail } from '../../shared/resource-operation/completion';
 import { T0, callsTo, completions, rejections, runRequests, startStack } from '../support/stack';

@@ -7,8 +7,8 @@
  * naming another management account makes that a member account.
  */
 import { ServiceCatalogClient, ListOrganizationPortfolioAccessCommand } from '@aws-sdk/client-service-catalog';
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { emittedOfType, sendRequests, startStack } from '../support/stack';
 
 const PORTFOLIO = 'port-2abcdext3y5fk';

@@ -4,8 +4,8 @@
  * of the dead-letter queue through `redriveDeadLetters` — each handled once.
  */
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { T0, callsTo, completions, emittedOfType, rejections, startStack } from '../support/stack';
 
 jest.setTimeout(120_000);

@@ -5,7 +5,7 @@
  * allowlists (config/guardrails.json) are rejected with the reason and never
  * reach an AWS API.
  */
-import { LocalStack } from '../../local/stack';
+import { LocalStack } from '../../local/harness/stack';
 import { guardrailsFor, isListedStage, matchesAllowed } from '../../shared/guardrails';
 import { T0, callsTo, rejections } from '../support/stack';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';

@@ -8,9 +8,9 @@
  * rejection naming the field and no AWS call — and an honest request in the
  * same run still runs to its end.
  */
-import type { ApiCall } from '../../local/aws-server';
-import { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { ApiCall } from '../../local/emulators/aws-server';
+import { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { T0, callsTo, completions, emittedOfType, rejections } from '../support/stack';
 
 const PRODUCER = 'arn:aws:iam::000000000000:role/platform-automation';

@@ -9,8 +9,8 @@
  * that cannot be stored after the side effect it reports on.
  */
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { MAX_DESIRED_STATE_LENGTH, MAX_PATCH_DOCUMENT_LENGTH } from '../../shared/contracts/constraints';
 import { callsTo, completions, emittedOfType, rejections, startStack } from '../support/stack';
 

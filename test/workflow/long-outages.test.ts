@@ -5,8 +5,8 @@
  * because Shepherd could not look for a while. Each case here broke an
  * earlier version when attacked from outside the suite.
  */
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { T0, completions, emittedOfType, rejections, requestEntry, startStack } from '../support/stack';
 
 jest.setTimeout(120_000);

@@ -4,7 +4,7 @@
  * bus or any log line the handlers write (captured at DEBUG), across every
  * workflow, failures and rejections included.
  */
-import { LocalStack } from '../../local/stack';
+import { LocalStack } from '../../local/harness/stack';
 import { T0, sendRequests } from '../support/stack';
 
 const SECRETS = ['hunter2-db-password', 'AKIAPLANTEDSECRET01', 'sk_live_planted_token', 'patch-secret-value', 'rejected-secret-value'];

@@ -4,8 +4,8 @@
  * handlers → the Service Catalog emulator → events on the bus.
  */
 import { ServiceCatalogClient, paginateListOrganizationPortfolioAccess } from '@aws-sdk/client-service-catalog';
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { callsTo, emittedOfType, rejections, requestEntry, secondsSinceT0, sendRequests, startStack } from '../support/stack';
 
 const PORTFOLIO = 'port-2abcdext3y5fk';

@@ -3,8 +3,8 @@
  * local stack: request → ingest → the real ASL → UpdateProgramManagementAccount
  * (AWS JSON 1.0) on the emulator → one Program Management Account Updated event.
  */
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { callsTo, emittedOfType, rejections, sendRequests, startStack } from '../support/stack';
 
 const PMA = 'pma-exampleemea01';

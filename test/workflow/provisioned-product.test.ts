@@ -6,8 +6,8 @@
  * the previous and the new owner.
  */
 import { DescribeRecordCommand, ListRecordHistoryCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { idempotencyToken } from '../../shared/provisioned-product/update';
 import { callsTo, emittedOfType, rejections, sendRequests, startStack } from '../support/stack';
 

@@ -3,8 +3,8 @@
  * event → rule → ingest → the real ASL in aws-local-stepfunctions → the real
  * handlers → the Cloud Control emulator → completion event on the bus.
  */
-import type { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import type { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import { T0, callsTo, completions, rejections, runRequests, secondsSinceT0, startStack } from '../support/stack';
 
 const bucket = (requestId: string, name = `bucket-${requestId}`) => ({

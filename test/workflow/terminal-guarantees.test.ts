@@ -4,8 +4,8 @@
  * stopped, or cannot publish; lost status-change events; Lambdas that die
  * after doing their work; duplicates hours apart.
  */
-import { LocalStack } from '../../local/stack';
-import type { WorldInput } from '../../local/world';
+import { LocalStack } from '../../local/harness/stack';
+import type { WorldInput } from '../../local/emulators/world';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
 import { T0, callsTo, completions, emittedOfType, requestEntry, sendRequests, startStack } from '../support/stack';
 

@@ -8,12 +8,10 @@
  * `aws.events.event.json` the whole event. A path the event lacks creates no
  * variable, and a placeholder without a variable stays as written.
  */
-import type { EventEnvelope } from './emulators/event-bridge';
+import type { InputTransformer } from '../../tooling/serverless-config';
+import type { EventEnvelope } from './event-bridge';
 
-export interface InputTransformer {
-  pathsMap: Record<string, string>;
-  template: string;
-}
+export type { InputTransformer };
 
 function valueAt(envelope: EventEnvelope, path: string): { found: boolean; value?: unknown } {
   if (path === '$') return { found: true, value: envelope };

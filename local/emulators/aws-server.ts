@@ -11,12 +11,12 @@ import type { VirtualClock } from './clock';
 import { FaultSchedule, type FaultWindow } from './faults';
 import { checkInput, inputRefusal } from './models/check';
 import { errorStatus, modelForTarget } from './models';
-import { SDK_REQUEST_TIMEOUT_MS } from '../shared/runtime/ports';
+import { SDK_REQUEST_TIMEOUT_MS } from '../../shared/runtime/ports';
 
 /**
  * An error the emulated API answers with: its exception name, message and
  * HTTP status. Leave the status out: the server answers with the one the
- * service's model gives the error (local/models), or the one AWS documents
+ * service's model gives the error (local/emulators/models), or the one AWS documents
  * for a common error.
  */
 export class AwsError extends Error {

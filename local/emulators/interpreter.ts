@@ -99,7 +99,7 @@ export function applyPatches(source: string, patches: readonly SourcePatch[], fi
     if (occurrences !== 1) {
       throw new Error(
         `Cannot patch ${file} (${patch.why}): expected the text ${JSON.stringify(patch.find)} once, found it ${occurrences} times. ` +
-          `local/interpreter.ts was written against aws-local-stepfunctions ${PATCHED_VERSION}: re-check the patch against the installed version.`,
+          `local/emulators/interpreter.ts was written against aws-local-stepfunctions ${PATCHED_VERSION}: re-check the patch against the installed version.`,
       );
     }
     patched = patched.replace(patch.find, () => patch.replace);

@@ -1,9 +1,9 @@
 /**
- * Writes local/models/<service>.json: the slice of the official AWS service
+ * Writes local/emulators/models/<service>.json: the slice of the official AWS service
  * models that the emulators implement, so the local stack and the contract
  * tests can hold every call against data the project did not write.
  *
- *   npx tsx local/models/extract.ts [botocore data directory]
+ *   npx tsx local/emulators/models/extract.ts [botocore data directory]
  *
  * Shapes, `required`, enums, length/range/pattern constraints and each
  * operation's error list come from botocore's JSON models (Apache-2.0;
@@ -135,7 +135,7 @@ async function extract(dataDir: string, service: keyof typeof SERVICES): Promise
     _source: {
       shapes: `botocore ${botocoreVersion}, ${file} (Apache-2.0, Copyright Amazon.com, Inc. or its affiliates; https://github.com/boto/botocore)`,
       statuses: `${sdk} ${sdkVersion}, the httpError/error/awsQueryError traits of its error schemas (Apache-2.0); no httpError: 400 client, 500 server (Smithy)`,
-      generator: 'local/models/extract.ts (documentation and unused operations dropped)',
+      generator: 'local/emulators/models/extract.ts (documentation and unused operations dropped)',
     },
     service,
     apiVersion: model.metadata.apiVersion,

@@ -25,7 +25,7 @@
  * interpreter.ts); the emulators and the handlers read `now()` through the
  * Clock port. Nothing else in the process is affected.
  */
-import type { Clock } from '../shared/runtime/clock';
+import type { Clock } from '../../shared/runtime/clock';
 
 export type ClockSpeed = number | 'max';
 

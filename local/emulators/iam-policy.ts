@@ -10,7 +10,7 @@
  * anything else throws, so a policy the evaluator does not understand fails
  * the run instead of being read as "allow".
  */
-import type { PolicyStatement } from './serverless-config';
+import type { PolicyStatement } from '../../tooling/serverless-config';
 
 /** A principal the local stack knows, by the access key its clients sign with. */
 export interface Identity {

@@ -21,8 +21,6 @@
  * Everything runs on one virtual clock (clock.ts), and every source of
  * randomness is seeded by the world, so a run repeats for its seed.
  */
-import { Console } from 'node:console';
-import { Writable } from 'node:stream';
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
@@ -30,31 +28,31 @@ import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-chan
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { SHEPHERD_SOURCE } from '../shared/contracts/events';
-import { configFromEnv } from '../shared/runtime/config';
-import type { LambdaHandler } from '../shared/runtime/lambda';
-import { noLedger } from '../shared/runtime/ledger';
-import { DYNAMODB_REQUEST_TIMEOUT_MS, type Ports } from '../shared/runtime/ports';
-import { AwsServer, type CallContext } from './aws-server';
-import { VirtualClock, type Activity } from './clock';
-import { CloudControlEmulator, defaultExecutionRoles } from './emulators/cloud-control';
-import { DynamoDbEmulator } from './emulators/dynamodb';
-import { SqsEmulator, type ReceivedMessage } from './emulators/sqs';
-import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope } from './emulators/event-bridge';
-import { PartnerCentralEmulator } from './emulators/partner-central';
-import { ProvisionedProductEmulator } from './emulators/provisioned-products';
-import { ServiceCatalogEmulator } from './emulators/service-catalog';
-import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from './emulators/step-functions';
-import { FaultSchedule } from './faults';
-import { transformInput } from './input-transformer';
-import type { Identity } from './iam-policy';
-import { loadInterpreter } from './interpreter';
+import { SHEPHERD_SOURCE } from '../../shared/contracts/events';
+import { configFromEnv } from '../../shared/runtime/config';
+import type { LambdaHandler } from '../../shared/runtime/lambda';
+import { noLedger } from '../../shared/runtime/ledger';
+import { DYNAMODB_REQUEST_TIMEOUT_MS, type Ports } from '../../shared/runtime/ports';
+import { AwsServer, type CallContext } from '../emulators/aws-server';
+import { VirtualClock, type Activity } from '../emulators/clock';
+import { CloudControlEmulator, defaultExecutionRoles } from '../emulators/cloud-control';
+import { DynamoDbEmulator } from '../emulators/dynamodb';
+import { SqsEmulator, type ReceivedMessage } from '../emulators/sqs';
+import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope } from '../emulators/event-bridge';
+import { PartnerCentralEmulator } from '../emulators/partner-central';
+import { ProvisionedProductEmulator } from '../emulators/provisioned-products';
+import { ServiceCatalogEmulator } from '../emulators/service-catalog';
+import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from '../emulators/step-functions';
+import { FaultSchedule } from '../emulators/faults';
+import { transformInput } from '../emulators/input-transformer';
+import type { Identity } from '../emulators/iam-policy';
+import { loadInterpreter } from '../emulators/interpreter';
 import { lambdaContext } from './lambda-context';
-import { matchesPattern } from './pattern-matcher';
+import { SinkLogger } from './logger';
+import { assertValidPattern, matchesPattern } from '../emulators/pattern-matcher';
 import { virtualTimeRetryStrategy } from './sdk-retry';
-import { loadServiceModel, type FunctionModel, type QueueSourceModel, type RuleModel, type ServiceModel } from './serverless-config';
-import { parseWorld, type World, type WorldInput } from './world';
+import { loadServiceModel, type FunctionModel, type QueueSourceModel, type RuleModel, type ServiceModel } from '../../tooling/serverless-config';
+import { parseWorld, type World, type WorldInput } from '../emulators/world';
 
 export interface LocalStackOptions {
   world?: World | WorldInput;
@@ -191,7 +189,7 @@ export class LocalStack {
   private readonly random: () => number;
   private readonly newId: () => string;
   /** A logger per function instance, all writing to the same sink. */
-  private readonly newLogger: () => Logger;
+  private readonly newLogger: () => SinkLogger;
   private readonly pollers = new Map<string, { fnKey: string; source: QueueSourceModel; inFlight: number; polling: boolean; timer?: number; timerAt?: number }>();
   /**
    * Which unsuccessful close each scheduled function's last successful run
@@ -259,13 +257,8 @@ export class LocalStack {
     server.register('AmazonSQS', this.sqs.operations());
 
     // Handler logs go to stderr locally (stdout carries the events `shepherd run --json` prints), or into logLines.
-    const sink = logLevel === 'CAPTURE' ? new Writable({ write: (chunk, _encoding, done) => (this.logLines.push(String(chunk)), done()) }) : process.stderr;
-    const console = new Console({ stdout: sink, stderr: sink });
-    this.newLogger = () => {
-      const logger = new Logger({ serviceName: 'shepherd', logLevel: (logLevel === 'CAPTURE' ? 'DEBUG' : logLevel) as never });
-      (logger as unknown as { console: Console }).console = console;
-      return logger;
-    };
+    const sink = logLevel === 'CAPTURE' ? (line: string) => void this.logLines.push(line) : (line: string) => void process.stderr.write(line);
+    this.newLogger = () => new SinkLogger({ serviceName: 'shepherd', logLevel: (logLevel === 'CAPTURE' ? 'DEBUG' : logLevel) as never }, sink);
 
     for (const sm of Object.values(model.stateMachines)) {
       const tasks: TaskHandlers = {};
@@ -282,6 +275,14 @@ export class LocalStack {
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
     const world = parseWorld(options.world ?? {});
     const model = loadServiceModel(options.root);
+    // PutRule refuses an invalid pattern, so the deployment would fail: fail here too, with its message.
+    for (const rule of model.rules) {
+      try {
+        assertValidPattern(rule.pattern);
+      } catch (error) {
+        throw new Error(`serverless.yml: rule ${rule.name}: ${(error as Error).message}`, { cause: error });
+      }
+    }
     const clock = new VirtualClock({ start: world.clock.start ? new Date(world.clock.start) : undefined, speed: world.clock.speed });
     const server = new AwsServer(clock);
     server.injectFaults(world.faults, seededRandom(world.seed + 1));

@@ -11,10 +11,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { contracts, SHEPHERD_SOURCE, TERMINAL_DETAIL_TYPES } from '../shared/contracts/events';
-import type { EventEnvelope } from './emulators/event-bridge';
-import { eventTime } from './emulators/event-bridge';
-import { LocalStack, type StackEvent } from './stack';
-import { loadWorld } from './world';
+import type { EventEnvelope } from '../local/emulators/event-bridge';
+import { eventTime } from '../local/emulators/event-bridge';
+import { LocalStack, type StackEvent } from '../local/harness/stack';
+import { loadWorld } from '../local/emulators/world';
 
 const USAGE = `Usage: shepherd run [--world FILE] [--json] [--quiet] [--log-level LEVEL] [--redrive] EVENT_FILE...
        shepherd redrive [--world FILE] [--json] [--quiet] [--log-level LEVEL] EVENT_FILE...

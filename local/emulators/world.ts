@@ -83,7 +83,7 @@ const apiFault = z.strictObject({
   operation: z.string(),
   /** Exception to answer with. */
   error: z.string().default('ThrottlingException'),
-  /** HTTP status; 5xx makes the SDK treat it as a server error. Default: the status the service model gives `error` (local/models). */
+  /** HTTP status; 5xx makes the SDK treat it as a server error. Default: the status the service model gives `error` (local/emulators/models). */
   status: z.number().int().optional(),
   ...faultWindow,
   /**
