@@ -80,7 +80,7 @@ let bundled: z.infer<typeof guardrailsFile> | undefined;
 
 function parse(source: unknown): z.infer<typeof guardrailsFile> {
   const parsed = guardrailsFile.safeParse(source);
-  if (!parsed.success) throw new Error(`config/guardrails.json is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`config/guardrails.json is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
   return parsed.data;
 }
 

@@ -3,24 +3,46 @@ import { isRetryableByTrait, isServerError, isThrottlingError, isTransientError 
 /**
  * Errors that cross into the state machine. A Lambda error's `name` becomes
  * the ASL error that `Retry` and `Catch` match, so these names are API:
- * renaming one breaks the workflows in `workflows/`.
+ * renaming one breaks the workflows in `workflows/`
+ * (test/unit/error-names.test.ts checks every name they match exists).
  */
 
+/**
+ * The base of every error class Shepherd defines. Each subclass spells its
+ * `name` as a string literal (`override readonly name = 'ClassName'`): a
+ * name taken from the constructor would not survive minification, and the
+ * name is what the workflows match. `cause` (ES2022 ErrorOptions) keeps the
+ * error it wraps. It never leaves a Lambda: the Node.js runtime reports
+ * errorType, errorMessage and trace (name, message, stack) only, and
+ * `cause` is neither in the stack nor enumerable.
+ */
+export abstract class ShepherdError extends Error {
+  abstract override readonly name: string;
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
 /** A fault worth retrying: throttling, a 5xx, a network failure. ASL retries it with jittered backoff. */
-export class TransientServiceError extends Error {
+export class TransientServiceError extends ShepherdError {
   override readonly name = 'TransientServiceError';
-  constructor(message: string, readonly causeName?: string) {
-    super(message);
+  /** The name of the fault it stands for (what `asTransient` renamed). */
+  readonly causeName?: string;
+  constructor(message: string, options?: ErrorOptions);
+  constructor(message: string, causeName?: string, options?: ErrorOptions);
+  constructor(message: string, causeNameOrOptions?: string | ErrorOptions, options?: ErrorOptions) {
+    super(message, typeof causeNameOrOptions === 'object' ? causeNameOrOptions : options);
+    this.causeName = typeof causeNameOrOptions === 'string' ? causeNameOrOptions : undefined;
   }
 }
 
 /** PutEvents kept refusing some entries after every retry: the event is not lost silently. */
-export class EventsNotDelivered extends Error {
+export class EventsNotDelivered extends ShepherdError {
   override readonly name = 'EventsNotDelivered';
 }
 
 /** The state the workflow handed a Lambda is not what the workflow promised: a bug, not a fault. */
-export class InvalidWorkflowState extends Error {
+export class InvalidWorkflowState extends ShepherdError {
   override readonly name = 'InvalidWorkflowState';
 }
 
@@ -114,13 +136,13 @@ function classify(error: unknown, depth: number): boolean {
   return e.name !== 'AbortError' && depth < 10 && classify(e.cause, depth + 1);
 }
 
-/** Rethrows transient faults under the one name the workflows retry on. */
+/** Rethrows transient faults under the one name the workflows retry on, the fault kept as its `cause`. */
 export function asTransient(error: unknown): unknown {
   if (isTransient(error)) {
     const e = error as Error & { quotaCode?: unknown; serviceCode?: unknown };
     // Throttling exceptions may name the quota that was hit (Partner Central, Service Quotas-backed APIs): keep it in the message.
     const quota = [e.serviceCode && `serviceCode ${String(e.serviceCode)}`, e.quotaCode && `quotaCode ${String(e.quotaCode)}`].filter(Boolean).join(', ');
-    return new TransientServiceError(`${e.name}: ${e.message}${quota ? ` (${quota})` : ''}`, e.name);
+    return new TransientServiceError(`${e.name}: ${e.message}${quota ? ` (${quota})` : ''}`, e.name, { cause: error });
   }
   return error;
 }
