@@ -35,6 +35,7 @@ export const identifier = z
   .string()
   .min(1)
   .max(1024)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'must not contain control characters' });
 
 /**
@@ -175,6 +176,7 @@ export const displayName = z
   .string()
   .min(1)
   .max(30)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .regex(/^[^\x00-\x1F\x7F]+$/, { message: 'must not contain control characters' });
 
 /** revision: 1–10 digits. */

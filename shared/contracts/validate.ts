@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldError } from './events';
+import type { FieldError } from './common';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
@@ -9,10 +9,13 @@ export const MAX_JSON_DEPTH = 64;
 export const MAX_REPORTED_ERRORS = 50;
 const MAX_TEXT = 256;
 
-/** Render a zod issue path as `patchDocument[0].op`. */
+/**
+ * Render a zod issue path as `patchDocument[0].op`. An empty key renders as `[""]`: a bare "" would read as
+ * the detail itself (found by test/fuzz/request-validation.test.ts).
+ */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : key === '' ? '[""]' : `${i === 0 ? '' : '.'}${String(key)}`))
     .join('');
 }
 
@@ -44,13 +47,18 @@ function unsafeShape(detail: unknown): FieldError[] {
         errors.push({ field: fieldPath(childPath), code: 'unsafe_key', message: `the key "${UNSAFE_KEY}" cannot be carried (no AWS property has that name)` });
         continue;
       }
-      stack.push({ value: child, depth: depth + 1, field: depth === 0 ? key : field, path: childPath });
+      stack.push({ value: child, depth: depth + 1, field: depth === 0 ? fieldPath(childPath) : field, path: childPath });
     }
   }
   return [...[...deep].map((field) => ({ field, code: 'too_deep', message: `nests deeper than ${MAX_JSON_DEPTH} levels` })), ...errors];
 }
 
-const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+/** Cut between characters, never inside a surrogate pair: half of one is not text (found by test/fuzz). */
+const clip = (text: string) => {
+  if (text.length <= MAX_TEXT) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_TEXT - 2]!) ? MAX_TEXT - 2 : MAX_TEXT - 1;
+  return `${text.slice(0, end)}…`;
+};
 
 /** At most MAX_REPORTED_ERRORS errors, each clipped: hostile input must not make the rejection itself undeliverable. */
 function bounded(errors: FieldError[]): FieldError[] {

@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { required } from '../runtime/config';
 import { asTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import type { OutgoingEvent } from './publish';
 
 /** SQS messages stay under 256 KiB: undelivered events are parked in chunks. */
@@ -12,7 +12,7 @@ const MAX_CHUNK_BYTES = 200 * 1024;
  * reason, so an operator can replay them: nothing Shepherd owes a subscriber
  * is dropped silently.
  */
-export async function parkUndeliveredEvents(events: OutgoingEvent[], reason: string, ports: Ports): Promise<number> {
+export async function parkUndeliveredEvents(events: OutgoingEvent[], reason: string, ports: Uses<'sqs'>): Promise<number> {
   const queueUrl = required(ports.config.deadLetterQueueUrl, 'DEAD_LETTER_QUEUE_URL');
   const chunks: OutgoingEvent[][] = [[]];
   let bytes = 0;

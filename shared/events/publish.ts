@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { SHEPHERD_SOURCE } from '../contracts/events';
+import { SHEPHERD_SOURCE } from '../contracts/common';
+import type { DetailOf, EmittedEventContract } from '../contracts/contract';
 import { EventsNotDelivered, asTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 
 /** PutEvents takes at most 10 entries and 256 KB per call. */
 export const MAX_ENTRIES_PER_CALL = 10;
@@ -12,10 +13,31 @@ export const MAX_PUT_ATTEMPTS = 5;
 /** Time a fan-out invocation keeps to record its last call and return its progress: one call's worst case (three tries of 5 s) and the ledger's. */
 const TIME_TO_RETURN_MS = 25_000;
 
+/** Exists in the type only: what makes an OutgoingEvent something only `outgoing` builds. */
+declare const builtFromItsContract: unique symbol;
+
+/**
+ * An event to publish. Only `outgoing` makes one, from the event's contract,
+ * so a detail-type is never paired with a detail its contract does not
+ * describe (a compile-time check: the brand is in the type, not the object).
+ * At runtime it is the plain `{ detailType, detail, resources? }` the ledger
+ * and the dead-letter queue store and the redrive republishes.
+ */
 export interface OutgoingEvent {
   detailType: string;
   detail: unknown;
   resources?: string[];
+  readonly [builtFromItsContract]: true;
+}
+
+/**
+ * The event `contract` describes, with `detail`: a detail that does not fit
+ * the contract's schema is a type error. Nothing is parsed at runtime — an
+ * event (a terminal one above all) is never held back over a schema mismatch;
+ * test/workflow/emitted-events.test.ts parses every event the workflows emit.
+ */
+export function outgoing<C extends EmittedEventContract>(contract: C, detail: NoInfer<DetailOf<C>>, resources?: string[]): OutgoingEvent {
+  return { detailType: contract.detailType, detail, ...(resources ? { resources } : {}) } as OutgoingEvent;
 }
 
 /** How EventBridge sizes an entry: the UTF-8 bytes of its strings. */
@@ -80,7 +102,7 @@ export interface PartialPublishResult extends PublishResult {
  * jittered backoff. Entries that still fail raise EventsNotDelivered, which
  * the workflow retries and, failing that, reports: never a silent drop.
  */
-export async function publishEvents(events: OutgoingEvent[], ports: Ports): Promise<PublishResult> {
+export async function publishEvents(events: OutgoingEvent[], ports: Uses<'eventBridge'>): Promise<PublishResult> {
   const { undelivered, ...result } = await publishEachEvent(events, ports);
   if (undelivered.length > 0) {
     const reasons = undelivered.map((u) => `${events[u.index]!.detailType}: ${u.reason}`);
@@ -105,7 +127,7 @@ type CallOutcome = Array<{ eventId?: string; error?: string }>;
  * rule out, an answer lost after EventBridge took the call (the ledger's
  * window; subscribers dedupe on requestId and accountId).
  */
-export async function publishEachEvent(events: OutgoingEvent[], ports: Ports, recordedAs?: string): Promise<PartialPublishResult> {
+export async function publishEachEvent(events: OutgoingEvent[], ports: Uses<'eventBridge'>, recordedAs?: string): Promise<PartialPublishResult> {
   const entries: PutEventsRequestEntry[] = events.map((event) => ({
     EventBusName: ports.config.eventBusName,
     Source: SHEPHERD_SOURCE,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { boundedText } from '../json';
 import { contracts, type FieldError, type RequestRejected } from '../contracts/events';
-import type { Ports } from '../runtime/ports';
-import { publishEvents } from './publish';
+import type { Uses } from '../runtime/ports';
+import { outgoing, publishEvents } from './publish';
 
 export type IncomingEvent = EventBridgeEvent<string, unknown>;
 
@@ -33,7 +33,7 @@ export async function rejectRequest(
   reason: string,
   errors: FieldError[],
   scope: RejectionScope,
-  ports: Ports,
+  ports: Uses<'eventBridge'>,
 ): Promise<RequestRejected> {
   const detail: RequestRejected = {
     requestId: 'ends' in scope ? scope.ends : undefined,
@@ -45,7 +45,7 @@ export async function rejectRequest(
     errors,
   };
   ports.logger.warn('Request rejected', { reason, errors, eventId: detail.eventId });
-  await ports.ledger.once(rejectionKey(String(event.id)), () => publishEvents([{ detailType: contracts.requestRejected.detailType, detail }], ports));
+  await ports.ledger.once(rejectionKey(String(event.id)), () => publishEvents([outgoing(contracts.requestRejected, detail)], ports));
   return detail;
 }
 

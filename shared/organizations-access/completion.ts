@@ -1,7 +1,7 @@
 import { contracts, type OrganizationsAccessChanged } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import type { AccessWorkflowState } from './model';
 
@@ -20,9 +20,9 @@ export function accessChangedDetail(state: AccessWorkflowState, now: Date): Orga
 }
 
 /** Emits the one `Organizations Access Changed` event of a request. */
-export async function emitOrganizationsAccessChanged(state: AccessWorkflowState, ports: Ports) {
+export async function emitOrganizationsAccessChanged(state: AccessWorkflowState, ports: Uses<'eventBridge'>) {
   const detail = accessChangedDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'organizations-access', requestId: state.requestId, detailType: contracts.organizationsAccessChanged.detailType, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'organizations-access', requestId: state.requestId, contract: contracts.organizationsAccessChanged, detail }, ports);
   const summary = `${detail.enable ? 'enable' : 'disable'} Organizations access: ${detail.status} (${detail.accessStatus ?? 'status unknown'})`;
   ports.logger.info('Access change event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary };

@@ -2,10 +2,10 @@ import { DescribePortfolioShareStatusCommand } from '@aws-sdk/client-service-cat
 import { contracts, type PortfolioShareAccountFailed } from '../contracts/events';
 import { createHash } from 'node:crypto';
 import { parkUndeliveredEvents } from '../events/dead-letter';
-import { publishEachEvent } from '../events/publish';
+import { outgoing, publishEachEvent } from '../events/publish';
 import { stableStringify } from '../json';
 import { InvalidWorkflowState, asTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { targetOf, type Announcement, type ShareWorkflowState } from './model';
 import { ANNOUNCE_PAGE_SIZE, MAX_REFUSED_ROUNDS } from './policy';
 import { failedAccounts, type FailedAccount } from './share-details';
@@ -24,7 +24,7 @@ export type AnnounceInput = Pick<ShareWorkflowState, 'requestId' | 'request' | '
  * once, and one that cannot be announced is parked in the dead-letter queue
  * with the reason and counted, never dropped silently.
  */
-export async function announceFailedAccounts({ requestId, request, share, announce }: AnnounceInput, ports: Ports): Promise<Announcement> {
+export async function announceFailedAccounts({ requestId, request, share, announce }: AnnounceInput, ports: Uses<'eventBridge' | 'serviceCatalog' | 'sqs'>): Promise<Announcement> {
   if (!share?.shareToken) throw new InvalidWorkflowState(`share ${requestId} has no PortfolioShareToken to read failures from`);
   let response;
   try {
@@ -60,7 +60,7 @@ export async function announceFailedAccounts({ requestId, request, share, announ
       error: account.error,
       message: account.message,
     };
-    return { detailType: contracts.portfolioShareAccountFailed.detailType, detail };
+    return outgoing(contracts.portfolioShareAccountFailed, detail);
   });
   // Each PutEvents call of the page goes out once (the ledger, per call): a retried invocation with the same
   // cursor replays what already went out and sends only the rest, so no account is announced twice.

@@ -1,6 +1,6 @@
 import { contracts, shareStatus, type PortfolioShareCompleted } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
@@ -39,9 +39,9 @@ function summarise(d: PortfolioShareCompleted): string {
 }
 
 /** Emits the share's one terminal event, after every failed account was announced. */
-export async function emitPortfolioShareCompleted(state: ShareWorkflowState, ports: Ports) {
+export async function emitPortfolioShareCompleted(state: ShareWorkflowState, ports: Uses<'eventBridge'>) {
   const detail = shareCompletionDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'portfolio-share', requestId: state.requestId, detailType: contracts.portfolioShareCompleted.detailType, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'portfolio-share', requestId: state.requestId, contract: contracts.portfolioShareCompleted, detail }, ports);
   ports.logger.info('Share completion event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary: summarise(detail) };
 }

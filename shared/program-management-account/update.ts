@@ -3,7 +3,7 @@ import { contracts, type ProgramManagementAccountUpdated, type ProgramManagement
 import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import { asTransient, isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { caughtFailure, firstListed, reasonSuffix, refusal, truncate, type CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 
@@ -34,7 +34,7 @@ interface PartnerCentralError extends Error {
  * refused field (ValidationException, with its fieldList), a missing
  * account or a denied caller end the request with the API's own words.
  */
-export async function updateProgramManagementAccount(state: AccountUpdateState, ports: Ports): Promise<AccountUpdateResult> {
+export async function updateProgramManagementAccount(state: AccountUpdateState, ports: Uses<'partnerCentral'>): Promise<AccountUpdateResult> {
   const { catalog, identifier, displayName, revision } = state.request;
   try {
     // No idempotency token here either: a retried Lambda gets the first answer instead of bumping the revision twice.
@@ -68,8 +68,8 @@ export function accountUpdatedDetail(state: AccountUpdateState, now: Date): Prog
 }
 
 /** Emits the request's one `Program Management Account Updated` event. */
-export async function emitAccountUpdated(state: AccountUpdateState, ports: Ports) {
+export async function emitAccountUpdated(state: AccountUpdateState, ports: Uses<'eventBridge'>) {
   const detail = accountUpdatedDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'program-management-account', requestId: state.requestId, detailType: contracts.programManagementAccountUpdated.detailType, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'program-management-account', requestId: state.requestId, contract: contracts.programManagementAccountUpdated, detail }, ports);
   return { status: detail.status, eventId: eventId, summary: `update of ${detail.identifier}: ${detail.status}${reasonSuffix(detail)}` };
 }

@@ -1,6 +1,6 @@
 import { contracts, type ProvisionedProductPropertiesUpdated } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
@@ -22,9 +22,9 @@ export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date)
 }
 
 /** Emits the request's one `Provisioned Product Properties Updated` event. */
-export async function emitPropertiesUpdated(state: PropertiesUpdateState, ports: Ports) {
+export async function emitPropertiesUpdated(state: PropertiesUpdateState, ports: Uses<'eventBridge'>) {
   const detail = propertiesUpdatedDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'provisioned-product-properties', requestId: state.requestId, detailType: contracts.provisionedProductPropertiesUpdated.detailType, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'provisioned-product-properties', requestId: state.requestId, contract: contracts.provisionedProductPropertiesUpdated, detail }, ports);
   ports.logger.info('Properties updated event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary: `update of ${detail.provisionedProductId}: ${detail.status}${reasonSuffix(detail)}` };
 }

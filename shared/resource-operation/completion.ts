@@ -1,6 +1,6 @@
 import { contracts, operationStatus, type ResourceOperationCompleted } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
@@ -40,9 +40,9 @@ function summarise(detail: ResourceOperationCompleted): string {
 }
 
 /** Emits the one terminal event of a request. */
-export async function emitResourceOperationCompleted(state: WorkflowState, ports: Ports): Promise<CompletionResult> {
+export async function emitResourceOperationCompleted(state: WorkflowState, ports: Uses<'eventBridge'>): Promise<CompletionResult> {
   const detail = completionDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'resource-operation', requestId: state.requestId, detailType: contracts.resourceOperationCompleted.detailType, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'resource-operation', requestId: state.requestId, contract: contracts.resourceOperationCompleted, detail }, ports);
   ports.logger.info('Completion event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary: summarise(detail) };
 }

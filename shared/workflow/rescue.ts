@@ -10,6 +10,7 @@
  * the others find it sent.
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import type { DetailOf, TerminalEventContract } from '../contracts/contract';
 import { contracts } from '../contracts/events';
 import { emitTerminalEvent, terminalKey } from '../events/terminal';
 import { completionDetail } from '../resource-operation/completion';
@@ -18,14 +19,18 @@ import { accessChangedDetail } from '../organizations-access/completion';
 import { propertiesUpdatedDetail } from '../provisioned-product/completion';
 import { accountUpdatedDetail } from '../program-management-account/update';
 import { TransientServiceError, asTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import type { WorkflowInput } from './ingest';
 import { workflowOf, type WorkflowName } from './names';
 
+/** What the rescue reads of a terminal event's detail, and sets (its status). */
+type RescuedDetail = { status: string; errorCode?: string; statusMessage?: string };
+
 interface TerminalContract {
-  detailType: string;
+  /** The workflow's terminal event. */
+  contract: TerminalEventContract;
   /** The terminal event's detail for a workflow state, as the workflow's own emit step builds it. */
-  detail: (state: never, now: Date) => { status: string; errorCode?: string; statusMessage?: string };
+  detail: (state: never, now: Date) => RescuedDetail;
   /** The status a stopped (ABORTED) execution reports, where the contract has one. */
   abortedStatus: string;
   /** Whether the contract has TIMED_OUT. */
@@ -42,28 +47,47 @@ interface TerminalContract {
   outcomeKnownIn: Record<string, string | undefined>;
 }
 
+/** The statuses a terminal contract's detail can have. */
+type StatusOf<C extends TerminalEventContract> = DetailOf<C> extends { status: infer S extends string } ? S : never;
+
+/**
+ * A workflow's entry, checked against its terminal contract: the detail
+ * builder builds that contract's detail, the aborted status is one the
+ * contract has, and only a contract with TIMED_OUT can say it has it. (The
+ * rescue then sends the detail through the contract it was checked with.)
+ */
+function terminalOf<C extends TerminalEventContract>(entry: {
+  contract: C;
+  detail: (state: never, now: Date) => NoInfer<DetailOf<C>> & RescuedDetail;
+  abortedStatus: NoInfer<StatusOf<C>>;
+  hasTimedOut: 'TIMED_OUT' extends NoInfer<StatusOf<C>> ? boolean : false;
+  outcomeKnownIn: TerminalContract['outcomeKnownIn'];
+}): TerminalContract {
+  return entry;
+}
+
 /** Each workflow's terminal event, and where its outcome is known (exported for the test that checks the state names). */
 export const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
-  'resource-operation': {
-    detailType: contracts.resourceOperationCompleted.detailType, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
+  'resource-operation': terminalOf({
+    contract: contracts.resourceOperationCompleted, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
     outcomeKnownIn: { 'Read Back What The Create Left': undefined, 'Emit Completion Event': undefined },
-  },
-  'portfolio-share': {
-    detailType: contracts.portfolioShareCompleted.detailType, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+  }),
+  'portfolio-share': terminalOf({
+    contract: contracts.portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Emit Share Completion Event': undefined },
-  },
-  'organizations-access': {
-    detailType: contracts.organizationsAccessChanged.detailType, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+  }),
+  'organizations-access': terminalOf({
+    contract: contracts.organizationsAccessChanged, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Emit Access Changed Event': undefined },
-  },
-  'provisioned-product-properties': {
-    detailType: contracts.provisionedProductPropertiesUpdated.detailType, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+  }),
+  'provisioned-product-properties': terminalOf({
+    contract: contracts.provisionedProductPropertiesUpdated, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Emit Properties Updated Event': undefined },
-  },
-  'program-management-account': {
-    detailType: contracts.programManagementAccountUpdated.detailType, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false,
+  }),
+  'program-management-account': terminalOf({
+    contract: contracts.programManagementAccountUpdated, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false,
     outcomeKnownIn: { 'Emit Account Updated Event': undefined },
-  },
+  }),
 };
 
 const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -71,7 +95,7 @@ const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORT
 export const MAX_EXECUTION_SECONDS = 93_600;
 
 /** The latest whole state the execution recorded (a state's input or output), and the state it was last in. */
-async function lastRecordedState(executionArn: string, ports: Ports): Promise<{ state: Record<string, unknown>; stateName?: string; entered: boolean } | undefined> {
+async function lastRecordedState(executionArn: string, ports: Uses<'sfn'>): Promise<{ state: Record<string, unknown>; stateName?: string; entered: boolean } | undefined> {
   let nextToken: string | undefined;
   for (let page = 0; page < 5; page++) {
     const history = await ports.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken }));
@@ -90,7 +114,7 @@ async function lastRecordedState(executionArn: string, ports: Ports): Promise<{ 
 export type RescueOutcome = 'NOT_NEEDED' | 'ALREADY_EMITTED' | 'RESCUED' | 'NOT_OURS';
 
 /** Emits the terminal event of a closed execution unless someone already did. */
-export async function rescueTerminalEvent(executionArn: string, ports: Ports): Promise<RescueOutcome> {
+export async function rescueTerminalEvent(executionArn: string, ports: Uses<'eventBridge' | 'sfn'>): Promise<RescueOutcome> {
   try {
     const execution = await ports.sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (!execution.status || !CLOSED_WITHOUT_SUCCESS.includes(execution.status)) return 'NOT_NEEDED';
@@ -118,7 +142,7 @@ export async function rescueTerminalEvent(executionArn: string, ports: Ports): P
     const detail = contract.detail(state as never, ports.clock.now());
     if (!outcomeKnown && execution.status === 'TIMED_OUT' && contract.hasTimedOut) detail.status = 'TIMED_OUT';
     if (!outcomeKnown && execution.status === 'ABORTED') detail.status = contract.abortedStatus;
-    const { firstTime } = await emitTerminalEvent({ workflow, requestId: input.requestId, detailType: contract.detailType, detail }, ports);
+    const { firstTime } = await emitTerminalEvent({ workflow, requestId: input.requestId, contract: contract.contract, detail }, ports);
     ports.logger.warn('Terminal event rescued', { executionArn, status: execution.status, error: execution.error, emitted: firstTime });
     return firstTime ? 'RESCUED' : 'ALREADY_EMITTED';
   } catch (error) {
@@ -138,7 +162,7 @@ export async function rescueTerminalEvent(executionArn: string, ports: Ports): P
 export async function sweepClosedExecutions(
   stateMachineArns: string[],
   lookbackSeconds: number,
-  ports: Ports,
+  ports: Uses<'eventBridge' | 'sfn'>,
 ): Promise<{ checked: number; rescued: number }> {
   // Executions that closed within the window, by their stop date: the sweep keeps trying to rescue one for that
   // long after it ended. Listed newest start first, so the listing goes back as far again as an execution runs.

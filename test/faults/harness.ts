@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
 import { LocalStack, seededRandom } from '../../local/harness/stack';
 import type { WorldInput } from '../../local/emulators/world';
+import { contractViolations } from '../../shared/contracts/conformance';
 import { TERMINAL_DETAIL_TYPES } from '../../shared/contracts/events';
 import { T0 } from '../support/stack';
 
@@ -170,6 +171,8 @@ export async function runDeliveries(world: WorldInput, deliveries: Delivery[], e
       else stack.clock.setTimeout(() => stack.inject(envelopeOf(delivery)), delivery.atSeconds * 1000);
     }
     await stack.settle();
+    // Whatever failed on the way, every event that went out fits its contract (the first few that do not, if any).
+    expect(contractViolations(stack.emitted).slice(0, 20)).toEqual([]);
     return { ...count(stack, deliveries), wallMs: Date.now() - started };
   } finally {
     await stack.stop();
@@ -193,20 +196,20 @@ function count(stack: LocalStack, deliveries: Delivery[]): Omit<Run, 'wallMs'> {
   for (const request of requests) {
     const ends = terminals.get(request.requestId) ?? [];
     const expected = cancelled.has(request.requestId) ? 'CANCELLED' : request.expected;
-    if (ends.length === 0) (outcome.lost++, problems.push(`${request.requestId}: no terminal event`));
-    if (ends.length > 1) (outcome.doubled++, problems.push(`${request.requestId}: ${ends.length} terminal events`));
+    if (ends.length === 0) { outcome.lost++; problems.push(`${request.requestId}: no terminal event`); }
+    if (ends.length > 1) { outcome.doubled++; problems.push(`${request.requestId}: ${ends.length} terminal events`); }
     if (ends.length > 0) outcome.terminal++;
-    if (ends.some((d) => d.status !== expected)) (outcome.wrongStatus++, problems.push(`${request.requestId}: ${ends.map((d) => `${String(d.status)} ${String(d.errorCode ?? '')}`).join(', ')}, expected ${expected}`));
+    if (ends.some((d) => d.status !== expected)) { outcome.wrongStatus++; problems.push(`${request.requestId}: ${ends.map((d) => `${String(d.status)} ${String(d.errorCode ?? '')}`).join(', ')}, expected ${expected}`); }
   }
   for (const delivery of refused) {
     const n = rejections.get(delivery.eventId) ?? 0;
-    if (n === 0) (outcome.lost++, problems.push(`${delivery.eventId}: no rejection`));
-    if (n > 1) (outcome.doubled++, problems.push(`${delivery.eventId}: ${n} rejections`));
+    if (n === 0) { outcome.lost++; problems.push(`${delivery.eventId}: no rejection`); }
+    if (n > 1) { outcome.doubled++; problems.push(`${delivery.eventId}: ${n} rejections`); }
     if (n > 0) outcome.rejected++;
   }
   // Nothing else may be rejected: a good request, a resend or a cancel that applied never is.
   const unexpected = [...rejections.keys()].filter((id) => !refused.some((d) => d.eventId === id));
-  if (unexpected.length > 0) (outcome.wrongStatus += unexpected.length, problems.push(`rejected although valid: ${unexpected.slice(0, 5).join(', ')}`));
+  if (unexpected.length > 0) { outcome.wrongStatus += unexpected.length; problems.push(`rejected although valid: ${unexpected.slice(0, 5).join(', ')}`); }
 
   const accountEvents = stack.emitted.filter((e) => e['detail-type'] === 'Portfolio Share Account Failed').map((e) => e.detail as { requestId: string; accountId: string });
   outcome.accountEvents = accountEvents.length;
@@ -248,7 +251,7 @@ function awsSideDuplicates(stack: LocalStack, requests: Sent[], problems: string
       : r.kind === 'product' ? [...stack.provisionedProducts.records.values()].filter((x) => x.productId === d.provisionedProductId && x.type === 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES').length
       : r.kind === 'pma' ? Number(stack.partnerCentral.accounts.get(d.identifier)!.revision) - 1
       : 0;
-    if (times > 1) (duplicates++, problems.push(`${r.requestId}: done ${times} times on the AWS side`));
+    if (times > 1) { duplicates++; problems.push(`${r.requestId}: done ${times} times on the AWS side`); }
   }
   return duplicates;
 }
