@@ -1,4 +1,6 @@
 import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
+import { cloudControl } from '../shared/runtime/clients/cloud-control';
+import { dynamodb } from '../shared/runtime/clients/dynamodb';
 import { defineHandler } from '../shared/runtime/lambda';
 import { startResourceOperation } from '../shared/resource-operation/start';
 import type { WorkflowState } from '../shared/resource-operation/model';
@@ -7,4 +9,4 @@ import type { WorkflowState } from '../shared/resource-operation/model';
  * Task `Submit To Cloud Control`: Create/Update/DeleteResource with a ClientToken derived from the request id.
  * The ledger keeps each attempt's read-back of a failed CREATE, so a retried Task does not read it again.
  */
-export const { handler, build } = defineHandler((state: WorkflowState, ports) => startResourceOperation(state, ports), { ledger: dynamoLedger });
+export const { handler, build, clients } = defineHandler((state: WorkflowState, ports) => startResourceOperation(state, ports), { clients: { cloudControl, dynamodb }, ledger: dynamoLedger });

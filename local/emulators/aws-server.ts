@@ -11,7 +11,7 @@ import type { VirtualClock } from './clock';
 import { FaultSchedule, type FaultWindow } from './faults';
 import { checkInput, inputRefusal } from './models/check';
 import { errorStatus, modelForTarget } from './models';
-import { SDK_REQUEST_TIMEOUT_MS } from '../../shared/runtime/ports';
+import { SDK_REQUEST_TIMEOUT_MS } from '../../shared/runtime/clients/defaults';
 
 /**
  * An error the emulated API answers with: its exception name, message and

@@ -4,7 +4,7 @@ import {
   GetAWSOrganizationsAccessStatusCommand,
 } from '@aws-sdk/client-service-catalog';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { refusal } from '../workflow/failure';
 import { adaptiveCheckAt, nextAttempt, refusedStart } from '../workflow/progress';
 import type { AccessProgress, AccessWorkflowState } from './model';
@@ -16,7 +16,7 @@ const wanted = (enable: boolean) => (enable ? 'ENABLED' : 'DISABLED');
  * (InvalidStateException) is waited out and the call made again, so
  * "enable" then "disable" sent back to back both take effect, in order.
  */
-export async function requestAccessChange(state: AccessWorkflowState, ports: Ports): Promise<AccessProgress> {
+export async function requestAccessChange(state: AccessWorkflowState, ports: Uses<'serviceCatalog'>): Promise<AccessProgress> {
   const now = ports.clock.now();
   if (state.access && state.access.outcome !== 'BUSY') {
     throw new InvalidWorkflowState(`cannot change access for ${state.requestId}: its outcome is ${state.access.outcome}`);
@@ -42,7 +42,7 @@ export async function requestAccessChange(state: AccessWorkflowState, ports: Por
 }
 
 /** Polls GetAWSOrganizationsAccessStatus once: UNDER_CHANGE waits; a settled status ends the request. */
-export async function checkAccessStatus({ requestId, request, access }: Pick<AccessWorkflowState, 'requestId' | 'request' | 'access'>, ports: Ports): Promise<AccessProgress> {
+export async function checkAccessStatus({ requestId, request, access }: Pick<AccessWorkflowState, 'requestId' | 'request' | 'access'>, ports: Uses<'serviceCatalog'>): Promise<AccessProgress> {
   if (!access) throw new InvalidWorkflowState(`access change ${requestId} has not been requested yet`);
   let accessStatus: string | undefined;
   try {

@@ -1,6 +1,6 @@
 import { DescribePortfolioShareStatusCommand } from '@aws-sdk/client-service-catalog';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { refusal, truncate } from '../workflow/failure';
 import { adaptiveCheckAt } from '../workflow/progress';
 import type { ShareOutcome, ShareProgress } from './model';
@@ -12,7 +12,7 @@ export interface CheckShareInput {
 }
 
 /** Polls DescribePortfolioShareStatus once; keeps counts, never the account lists. */
-export async function checkPortfolioShare({ requestId, share }: CheckShareInput, ports: Ports): Promise<ShareProgress> {
+export async function checkPortfolioShare({ requestId, share }: CheckShareInput, ports: Uses<'serviceCatalog'>): Promise<ShareProgress> {
   if (!share?.shareToken) throw new InvalidWorkflowState(`share ${requestId} has no PortfolioShareToken to poll`);
   const polled = { ...share, polls: share.polls + 1, nextCheckAt: undefined };
   let response;

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { addSeconds, toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { nextAttempt, refusedStart, waitWhileBusy, type ProgressClock } from '../workflow/progress';
 import type { PortfolioShareBody, ShareProgress, ShareWorkflowState } from './model';
 import { ADAPTIVE_POLL_POLICY } from '../polling';
@@ -14,7 +14,7 @@ import { ADAPTIVE_POLL_POLICY } from '../polling';
 type StartResponse = { PortfolioShareToken?: string; Status?: string };
 
 /** The share call as the API spells it. */
-function send(request: PortfolioShareBody, ports: Ports): Promise<StartResponse> {
+function send(request: PortfolioShareBody, ports: Uses<'serviceCatalog'>): Promise<StartResponse> {
   const target = {
     AcceptLanguage: request.acceptLanguage,
     PortfolioId: request.portfolioId,
@@ -42,7 +42,7 @@ const FINAL_SHARE_STATUSES = new Set(['COMPLETED', 'COMPLETED_WITH_ERRORS', 'ERR
  * rethrown for the ASL Retry; other refusals end the request with the
  * API's reason.
  */
-export async function startPortfolioShare(state: ShareWorkflowState, ports: Ports): Promise<ShareProgress> {
+export async function startPortfolioShare(state: ShareWorkflowState, ports: Uses<'serviceCatalog'>): Promise<ShareProgress> {
   const now = ports.clock.now();
   if (state.share && state.share.outcome !== 'BUSY') {
     throw new InvalidWorkflowState(`cannot start share ${state.requestId}: its outcome is ${state.share.outcome}`);
@@ -83,7 +83,7 @@ export async function startPortfolioShare(state: ShareWorkflowState, ports: Port
  * gets OperationNotSupportedException, and then the share call itself says
  * whether access is enabled.
  */
-async function organizationsAccessStatus(ports: Ports): Promise<string | undefined> {
+async function organizationsAccessStatus(ports: Uses<'serviceCatalog'>): Promise<string | undefined> {
   try {
     return (await ports.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus;
   } catch (error) {
@@ -96,7 +96,7 @@ function started(
   base: ProgressClock & Pick<ShareProgress, 'successfulAccounts' | 'failedAccounts' | 'failuresByError'>,
   response: StartResponse,
   now: Date,
-  ports: Ports,
+  ports: Uses,
 ): ShareProgress {
   const token = response.PortfolioShareToken;
   ports.logger.info('Portfolio share started', { shareToken: token, status: response.Status, attempt: base.attempt });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DescribeRecordCommand, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { addSeconds, toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { ADAPTIVE_POLL_POLICY } from '../polling';
 import { firstListed, refusal, truncate } from '../workflow/failure';
 import { adaptiveCheckAt, nextAttempt, refusedStart } from '../workflow/progress';
@@ -25,7 +25,7 @@ const FINAL_RECORD_STATUSES = new Set(['SUCCEEDED', 'FAILED']);
  * Throttling and 5xx are rethrown for the ASL Retry; other refusals
  * (InvalidParametersException, ResourceNotFoundException) end the request.
  */
-export async function startPropertiesUpdate(state: PropertiesUpdateState, ports: Ports): Promise<RecordProgress> {
+export async function startPropertiesUpdate(state: PropertiesUpdateState, ports: Uses<'serviceCatalog'>): Promise<RecordProgress> {
   const now = ports.clock.now();
   if (state.record && state.record.outcome !== 'BUSY') {
     throw new InvalidWorkflowState(`cannot start update ${state.requestId}: its outcome is ${state.record.outcome}`);
@@ -61,7 +61,7 @@ export async function startPropertiesUpdate(state: PropertiesUpdateState, ports:
 }
 
 /** Polls DescribeRecord once: CREATED / IN_PROGRESS / IN_PROGRESS_IN_ERROR wait; SUCCEEDED and FAILED end. */
-export async function checkPropertiesUpdate({ requestId, record }: Pick<PropertiesUpdateState, 'requestId' | 'record'>, ports: Ports): Promise<RecordProgress> {
+export async function checkPropertiesUpdate({ requestId, record }: Pick<PropertiesUpdateState, 'requestId' | 'record'>, ports: Uses<'serviceCatalog'>): Promise<RecordProgress> {
   if (!record?.recordId) throw new InvalidWorkflowState(`update ${requestId} has no record to poll`);
   const polled: RecordProgress = { ...record, polls: record.polls + 1, nextCheckAt: undefined };
   let detail;

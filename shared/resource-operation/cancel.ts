@@ -5,7 +5,7 @@ import { contracts } from '../contracts/events';
 import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
 import { asTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { RetryLater } from '../runtime/retry-later';
 import { requestOwnerKey, type RequestOwner } from '../workflow/ingest';
 import { executionArnFor, stateMachineArnFor } from '../workflow/names';
@@ -28,7 +28,7 @@ export const NOT_STARTED_PATIENCE_MS = 15 * 60 * 1000;
  * state output that carries one. The execution history is the record of
  * the workflow's state, so no side table is needed.
  */
-async function latestRequestToken(executionArn: string, ports: Ports): Promise<string | undefined> {
+async function latestRequestToken(executionArn: string, ports: Uses<'sfn'>): Promise<string | undefined> {
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
     const history = await ports.sfn.send(
@@ -64,7 +64,7 @@ function requestTokenIn(event: HistoryEvent): string | undefined {
  * has not reached Cloud Control, for a few minutes. A cancel that cannot
  * apply gets a `Request Rejected` event saying why.
  */
-export async function cancelResourceOperation(event: IncomingEvent, ports: Ports, waitedMs = Number.POSITIVE_INFINITY): Promise<CancelResult> {
+export async function cancelResourceOperation(event: IncomingEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn'>, waitedMs = Number.POSITIVE_INFINITY): Promise<CancelResult> {
   // A cancel names the request it is about; its rejection never ends that request (only the request's owner can).
   const reject = async (reason: string, field = 'requestId', code = 'not_cancellable', requestId = claimedRequestId(event)) => {
     await rejectRequest(event, reason, [{ field, code, message: reason }], { names: requestId }, ports);
@@ -108,8 +108,8 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
     status = (await ports.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
   } catch (error) {
     if ((error as Error).name !== 'ExecutionDoesNotExist') throw asTransient(error);
-    if (owner.done) throw new RetryLater(`request "${requestId}" is accepted and about to start`);
-    if (waitedMs < UNKNOWN_REQUEST_PATIENCE_MS) throw new RetryLater(`no request "${requestId}" yet; it may be behind this cancel`);
+    if (owner.done) throw new RetryLater(`request "${requestId}" is accepted and about to start`, { cause: error });
+    if (waitedMs < UNKNOWN_REQUEST_PATIENCE_MS) throw new RetryLater(`no request "${requestId}" yet; it may be behind this cancel`, { cause: error });
     return reject(`no request "${requestId}" is known`, 'requestId', 'not_found');
   }
   // The request may have been accepted while this cancel was being looked at: its owner is recorded before
@@ -146,7 +146,7 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
       // ledger keeps nothing of a failed attempt), when the next attempt can be cancelled or the request has
       // finished; refusing now would tell the sender it is over while it goes on.
       if ((tracked === 'FAILED' || tracked === 'SUCCESS') && waitedMs < NOT_STARTED_PATIENCE_MS) {
-        throw new RetryLater(`request "${requestId}" is between attempts or finishing`);
+        throw new RetryLater(`request "${requestId}" is between attempts or finishing`, { cause: error });
       }
       refused = error as Error;
       return { outcome: 'REFUSED' };
@@ -159,7 +159,7 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Ports
 }
 
 /** The request's OperationStatus now (undefined once Cloud Control has forgotten it). */
-async function operationStatusOf(requestToken: string, ports: Ports): Promise<string | undefined> {
+async function operationStatusOf(requestToken: string, ports: Uses<'cloudControl'>): Promise<string | undefined> {
   try {
     return (await ports.cloudControl.send(new GetResourceRequestStatusCommand({ RequestToken: requestToken }))).ProgressEvent?.OperationStatus;
   } catch (error) {

@@ -1,6 +1,6 @@
 import { GetResourceRequestStatusCommand } from '@aws-sdk/client-cloudcontrol';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import type { OperationState } from './model';
 import type { ResourceOperation } from './progress';
 import { truncate } from '../workflow/failure';
@@ -14,7 +14,7 @@ export interface CheckInput {
 }
 
 /** Polls GetResourceRequestStatus once and decides what comes next. */
-export async function checkResourceOperation({ requestId, requestedOperation, operation }: CheckInput, ports: Ports): Promise<OperationState> {
+export async function checkResourceOperation({ requestId, requestedOperation, operation }: CheckInput, ports: Uses<'cloudControl'>): Promise<OperationState> {
   if (!operation?.requestToken) {
     throw new InvalidWorkflowState(`request ${requestId} has no Cloud Control request token to poll`);
   }

@@ -1,6 +1,6 @@
 import { executionRoleArn, guardrailsFor } from '../guardrails';
 import { storeDocument } from '../runtime/documents';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import type { ResourceOperationBody, ResourceOperationRequestBody } from './model';
 
 /**
@@ -9,7 +9,7 @@ import type { ResourceOperationBody, ResourceOperationRequestBody } from './mode
  * get, and referenced; and the role Cloud Control will act as, the stage's
  * default when the request names none (so the execution's input shows it).
  */
-export async function carryDocuments(request: ResourceOperationRequestBody, requestId: string, ports: Ports): Promise<ResourceOperationBody> {
+export async function carryDocuments(request: ResourceOperationRequestBody, requestId: string, ports: Uses<'dynamodb'>): Promise<ResourceOperationBody> {
   const where = { partition: ports.config.partition, accountId: ports.config.accountId };
   const roleArn = executionRoleArn(request.roleArn, guardrailsFor(ports.config.stage), where);
   const withRole = <T extends object>(body: T) => (roleArn === undefined ? body : { ...body, roleArn });

@@ -9,14 +9,14 @@ import {
 import { addSeconds, toTimestamp } from '../runtime/clock';
 import { loadDocument } from '../runtime/documents';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import type { OperationState, WorkflowState } from './model';
 import { truncate } from '../workflow/failure';
 import { observe } from './progress';
 import { clientToken } from './tokens';
 
 /** Sends the request's Cloud Control call and returns the ProgressEvent it answers with. */
-async function submit(state: WorkflowState, token: string, ports: Ports): Promise<ProgressEvent> {
+async function submit(state: WorkflowState, token: string, ports: Uses<'cloudControl' | 'dynamodb'>): Promise<ProgressEvent> {
   const { request } = state;
   const common = { TypeName: request.typeName, TypeVersionId: request.typeVersionId, RoleArn: request.roleArn, ClientToken: token };
   const client = ports.cloudControl;
@@ -48,7 +48,7 @@ export function conflictingRequestToken(message: string): string | undefined {
 }
 
 /** The submission's ProgressEvent, or the one of the operation its ClientToken already started. */
-async function submitOrFollow(state: WorkflowState, token: string, ports: Ports): Promise<ProgressEvent> {
+async function submitOrFollow(state: WorkflowState, token: string, ports: Uses<'cloudControl' | 'dynamodb'>): Promise<ProgressEvent> {
   try {
     return await submit(state, token, ports);
   } catch (error) {
@@ -66,7 +66,7 @@ type Existence = 'EXISTS' | 'ABSENT' | { unknown: string };
  * handler can fail after creating it; pulumi-aws-native reads the resource
  * back for this reason). Read as the same role.
  */
-async function existingResource(state: WorkflowState, identifier: string, ports: Ports): Promise<Existence> {
+async function existingResource(state: WorkflowState, identifier: string, ports: Uses<'cloudControl'>): Promise<Existence> {
   try {
     await ports.cloudControl.send(new GetResourceCommand({ TypeName: state.request.typeName, Identifier: identifier, RoleArn: state.request.roleArn }));
     return 'EXISTS';
@@ -82,7 +82,7 @@ async function existingResource(state: WorkflowState, identifier: string, ports:
  * read back (once, through the ledger): FAILED or CANCELLED as it ended,
  * with `resourceExists` when a resource is there under its identifier.
  */
-async function readBackFinal(state: WorkflowState, previous: OperationState, ports: Ports): Promise<OperationState> {
+async function readBackFinal(state: WorkflowState, previous: OperationState, ports: Uses<'cloudControl'>): Promise<OperationState> {
   const identifier = previous.identifier!;
   const { value: found } = await ports.ledger.once(`read-back#resource-operation#${state.requestId}#end`, () => existingResource(state, identifier, ports));
   const unreadable = typeof found === 'object' ? `; whether a resource ${identifier} exists could not be read (${found.unknown})` : '';
@@ -103,7 +103,7 @@ async function readBackFinal(state: WorkflowState, previous: OperationState, por
  * attempt's ClientToken. Transient exceptions are rethrown for the ASL
  * Retry; any other refusal ends the request as FAILED with the API's reason.
  */
-export async function startResourceOperation(state: WorkflowState, ports: Ports): Promise<OperationState> {
+export async function startResourceOperation(state: WorkflowState, ports: Uses<'cloudControl' | 'dynamodb'>): Promise<OperationState> {
   const now = ports.clock.now();
   const previous = state.operation;
   if (previous?.outcome === 'READ_BACK') return readBackFinal(state, previous, ports);

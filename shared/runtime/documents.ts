@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { required } from './config';
-import { asTransient } from './errors';
-import type { Ports } from './ports';
+import { asTransient, ShepherdError } from './errors';
+import type { Uses } from './ports';
 
 export interface DocumentRef {
   /** Ledger key prefix; chunk i is stored under `${key}#${i}`. */
@@ -32,7 +32,7 @@ export const CHUNK_BYTES = 350_000;
 export const DOCUMENT_RETENTION_SECONDS = 3 * 24 * 3600;
 
 /** The document did not survive to be read (deleted, expired, altered): the request cannot run. */
-export class RequestDocumentUnavailable extends Error {
+export class RequestDocumentUnavailable extends ShepherdError {
   override readonly name = 'RequestDocumentUnavailable';
 }
 
@@ -58,7 +58,7 @@ export function splitUtf8(text: string, maxBytes: number): string[] {
 }
 
 /** Stores a request's document for its execution (idempotent: the same request and document, the same items). */
-export async function storeDocument(requestId: string, document: string, ports: Ports): Promise<DocumentRef> {
+export async function storeDocument(requestId: string, document: string, ports: Uses<'dynamodb'>): Promise<DocumentRef> {
   const table = required(ports.config.ledgerTable, 'LEDGER_TABLE');
   const digest = sha256(document);
   const key = `document#${requestId}#${digest}`;
@@ -75,7 +75,7 @@ export async function storeDocument(requestId: string, document: string, ports: 
 }
 
 /** Reads a stored document back, whole and unaltered, or says why not. */
-export async function loadDocument(ref: DocumentRef, ports: Ports): Promise<string> {
+export async function loadDocument(ref: DocumentRef, ports: Uses<'dynamodb'>): Promise<string> {
   const table = required(ports.config.ledgerTable, 'LEDGER_TABLE');
   const parts: string[] = [];
   for (let i = 0; i < ref.chunks; i++) {

@@ -17,9 +17,9 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { TransientServiceError, asTransient, isTransient } from './errors';
 import type { Clock } from './clock';
-import { DYNAMODB_REQUEST_TIMEOUT_MS, SDK_REQUEST_TIMEOUT_MS } from './ports';
+import { DYNAMODB_REQUEST_TIMEOUT_MS, SDK_REQUEST_TIMEOUT_MS } from './clients/defaults';
 import type { Ledger } from './ledger';
-import type { Ports } from './ports';
+import type { Uses } from './ports';
 
 /** How long an IN_PROGRESS claim holds before another caller may take over: just over the longest Lambda timeout (110 s). */
 export const LEASE_SECONDS = 120;
@@ -110,7 +110,7 @@ export class DynamoLedger implements Ledger {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw asTransient(error);
       const existing = await this.lookup<T>(key);
       if (existing.done) return { value: existing.value, firstTime: false };
-      throw new TransientServiceError(`"${key}" is being done by another invocation`);
+      throw new TransientServiceError(`"${key}" is being done by another invocation`, { cause: error });
     }
     // A side effect started now must have time to finish and be recorded before the invocation ends: killed in
     // between, it would be repeated after the lease. Too late: give the claim back and let a fresh one do it.
@@ -170,7 +170,7 @@ export class DynamoLedger implements Ledger {
       // Someone's value is there: the first claimant's — ours, when an earlier answer of this very write was lost.
       const existing = await this.lookup<T>(key);
       if (existing.done) return existing.value;
-      throw new TransientServiceError(`"${key}" is held by an unfinished claim`);
+      throw new TransientServiceError(`"${key}" is held by an unfinished claim`, { cause: error });
     }
   }
 
@@ -211,7 +211,7 @@ export class DynamoLedger implements Ledger {
 
 
 /** For `defineHandler(fn, { ledger: dynamoLedger })`: functions that need the ledger say so, and only they bundle it. */
-export function dynamoLedger(ports: Ports): Ledger {
+export function dynamoLedger(ports: Uses<'dynamodb'>): Ledger {
   if (!ports.config.ledgerTable) throw new Error('LEDGER_TABLE is not configured for this function');
   const ledger = new DynamoLedger(ports.dynamodb, ports.config.ledgerTable, ports.clock, ports.sleep, () => ports.invocation.remainingMs());
   ledger.onUnrecorded = (key, error) =>

@@ -8,7 +8,7 @@ import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent, type RejectionScope } from '../events/reject';
 import { stableStringify } from '../json';
 import { asTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { executionArnFor, stateMachineArnFor, type WorkflowName } from './names';
 
 /** Omit that keeps a discriminated union a union. */
@@ -34,7 +34,7 @@ export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.Zod
   /** What is refused is refused here, before any AWS call. Every kind has one. */
   authorize: (request: RequestBody<z.infer<S>>, guardrails: Guardrails, where: Deployment) => FieldError[];
   /** The request as the workflow carries it (large documents stored aside); the validated request itself when absent. */
-  carry?: (request: RequestBody<z.infer<S>>, requestId: string, ports: Ports) => Promise<unknown>;
+  carry?: (request: RequestBody<z.infer<S>>, requestId: string, ports: Uses) => Promise<unknown>;
 }
 
 /**
@@ -67,7 +67,7 @@ export interface RequestOwner {
  * claimed it first (this claims it, so the id's one terminal event is this
  * rejection). Otherwise it only names it.
  */
-export async function rejectionScope(event: IncomingEvent, requestId: string, ports: Ports): Promise<RejectionScope> {
+export async function rejectionScope(event: IncomingEvent, requestId: string, ports: Uses): Promise<RejectionScope> {
   if (!requestIdConstraint.safeParse(requestId).success) return { names: requestId };
   const owner = await ports.ledger.claim<RequestOwner>(requestOwnerKey(requestId), {
     workflow: 'rejected',
@@ -104,7 +104,7 @@ function requestedAtOf(event: IncomingEvent, now: Date): string {
 export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>(
   kind: RequestKind<S>,
   event: IncomingEvent,
-  ports: Ports,
+  ports: Uses<'eventBridge' | 'sfn'>,
 ): Promise<IngestResult> {
   const { contract } = kind;
   const reject = async (reason: string, errors: FieldError[], requestId = claimedRequestId(event), scope?: RejectionScope) => {

@@ -18,7 +18,7 @@ import { boundedText } from '../json';
 import { cancelResourceOperation } from '../resource-operation/cancel';
 import { required } from '../runtime/config';
 import { isTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { RetryLater } from '../runtime/retry-later';
 import { ingestRequest } from './ingest';
 import { CANCEL_DETAIL_TYPE, REQUEST_KINDS } from './requests';
@@ -53,7 +53,7 @@ export function parseEnvelope(body: string): { ok: true; event: IncomingEvent } 
 }
 
 /** Handles one event: a request of some kind, or a cancel. Throws when it should be tried again later. */
-async function handle(event: IncomingEvent, ports: Ports, waitedMs: number): Promise<unknown> {
+async function handle(event: IncomingEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn'>, waitedMs: number): Promise<unknown> {
   const detailType = event['detail-type'];
   if (detailType === CANCEL_DETAIL_TYPE) return cancelResourceOperation(event, ports, waitedMs);
   const kind = REQUEST_KINDS[detailType];
@@ -68,7 +68,7 @@ async function handle(event: IncomingEvent, ports: Ports, waitedMs: number): Pro
  * One message: true when it is done with (handled, or parked as unreadable),
  * false when it must stay on the queue and come back later.
  */
-async function takeRequest(record: SQSRecord, ports: Ports): Promise<boolean> {
+async function takeRequest(record: SQSRecord, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'sqs'>): Promise<boolean> {
   const parsed = parseEnvelope(record.body);
   if (!parsed.ok) return park(record, parsed.reason, ports);
   const { event } = parsed;
@@ -90,7 +90,7 @@ async function takeRequest(record: SQSRecord, ports: Ports): Promise<boolean> {
 }
 
 /** Backs a kept message off: it becomes visible again after retryDelaySeconds (or the queue's own timeout if this fails). */
-async function postpone(record: SQSRecord, ports: Ports): Promise<void> {
+async function postpone(record: SQSRecord, ports: Uses<'sqs'>): Promise<void> {
   const delay = retryDelaySeconds(Number(record.attributes?.ApproximateReceiveCount ?? 1), ports.random);
   try {
     await ports.sqs.send(
@@ -102,7 +102,7 @@ async function postpone(record: SQSRecord, ports: Ports): Promise<void> {
 }
 
 /** A message no one can answer (it is not an event): straight to the request dead-letter queue, with the reason. */
-async function park(record: SQSRecord, reason: string, ports: Ports): Promise<boolean> {
+async function park(record: SQSRecord, reason: string, ports: Uses<'sqs'>): Promise<boolean> {
   try {
     await ports.sqs.send(
       new SendMessageCommand({
@@ -125,7 +125,7 @@ async function park(record: SQSRecord, reason: string, ports: Ports): Promise<bo
  * the other so each log line carries its own request; the ones to try again
  * are reported, and backed off.
  */
-export async function takeRequests(event: SQSEvent, ports: Ports): Promise<SQSBatchResponse> {
+export async function takeRequests(event: SQSEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'sqs'>): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records ?? []) {
     // Never run into the function's timeout: the whole batch would come back, the messages already handled

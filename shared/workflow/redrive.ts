@@ -22,7 +22,7 @@ import { publishEvents, type OutgoingEvent } from '../events/publish';
 import { stableStringify } from '../json';
 import { required } from '../runtime/config';
 import { asTransient } from '../runtime/errors';
-import type { Ports } from '../runtime/ports';
+import type { Uses } from '../runtime/ports';
 import { rescueTerminalEvent } from './rescue';
 import { parseEnvelope } from './intake';
 import { CANCEL_DETAIL_TYPE, REQUEST_KINDS } from './requests';
@@ -62,17 +62,17 @@ function statusChangeArn(value: unknown): string | undefined {
   return typeof value.detail.executionArn === 'string' ? value.detail.executionArn : undefined;
 }
 
-async function requeue(body: string, ports: Ports): Promise<void> {
+async function requeue(body: string, ports: Uses<'sqs'>): Promise<void> {
   await ports.sqs.send(new SendMessageCommand({ QueueUrl: required(ports.config.requestQueueUrl, 'REQUEST_QUEUE_URL'), MessageBody: body }));
 }
 
 /** Publishes a parked event unless a redrive already did: keyed by its content, which is unique per account and request. */
-async function republish(event: OutgoingEvent, ports: Ports): Promise<void> {
+async function republish(event: OutgoingEvent, ports: Uses<'eventBridge'>): Promise<void> {
   const key = `republished#${createHash('sha256').update(stableStringify([event.detailType, event.detail])).digest('hex')}`;
   await ports.ledger.once(key, () => publishEvents([event], ports));
 }
 
-async function redriveOne(queue: 'requests' | 'general', message: Message, ports: Ports): Promise<Outcome> {
+async function redriveOne(queue: 'requests' | 'general', message: Message, ports: Uses<'eventBridge' | 'sfn' | 'sqs'>): Promise<Outcome> {
   const body = message.Body ?? '';
   let value: unknown;
   try {
@@ -106,7 +106,7 @@ async function redriveOne(queue: 'requests' | 'general', message: Message, ports
 }
 
 /** Redrives both dead-letter queues until they are empty or the invocation's time is nearly up. */
-export async function redriveDeadLetters(ports: Ports, budgetMs = BUDGET_MS): Promise<RedriveSummary> {
+export async function redriveDeadLetters(ports: Uses<'eventBridge' | 'sfn' | 'sqs'>, budgetMs = BUDGET_MS): Promise<RedriveSummary> {
   const deadline = ports.clock.now().getTime() + budgetMs;
   let handled = 0;
   const summary: RedriveSummary = { requeued: 0, republished: 0, rescued: 0, dropped: 0, left: 0, failed: 0, more: false };
