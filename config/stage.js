@@ -16,20 +16,16 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
 const { roleLogicalId } = require('./role-names');
+const { loadTypeScript } = require('./load-typescript');
+const workflows = require('./workflows');
 
-function loadTypeScript(path) {
-  try {
-    return require(path); // jest and tsx load TypeScript themselves
-  } catch (error) {
-    if (!/Unexpected token|Cannot use import|ERR_UNKNOWN_FILE_EXTENSION|ERR_REQUIRE_ESM|Unknown file extension|ERR_IMPORT_ATTRIBUTE/.test(`${error.code} ${error.message}`)) throw error;
-    return require('tsx/cjs/api').require(path, __filename);
-  }
-}
 
 
 /** The functions whose own role may call events:PutEvents: the only principals that may send as `shepherd`. */
 function publishingFunctions(config) {
-  return Object.entries(config.functions ?? {})
+  // serverless.yml lists the platform's functions and then the workflows' (config/workflows.js).
+  const declared = Object.assign({}, ...[config.functions ?? {}].flat().filter((block) => typeof block === 'object'), workflows.functions);
+  return Object.entries(declared)
     .filter(([, fn]) => (fn.iamRoleStatements ?? []).some((s) => s.Effect === 'Allow' && [s.Action].flat().includes('events:PutEvents')))
     .map(([key]) => key);
 }

@@ -146,6 +146,13 @@ export interface PolicyStatement {
 }
 
 type Json = unknown;
+/**
+ * serverless.yml once variables are resolved: YAML walked by the shape
+ * serverless and CloudFormation give it, and checked where the stack relies
+ * on it (an unknown resource or target throws).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped YAML by design, one alias instead of casts at every step
+type Yaml = any;
 
 /** Serverless' logical id for a function: first letter upper-cased, - and _ spelled out. */
 export function functionLogicalId(key: string): string {
@@ -226,13 +233,13 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   const provider = raw.provider as Record<string, Json>;
   const stage = options.stage ?? 'local';
   const preliminary = { stage, region: options.region ?? 'us-east-1' };
-  const config = resolveVariables(raw, raw, root, preliminary) as Record<string, any>;
+  const config = resolveVariables(raw, raw, root, preliminary) as Record<string, Yaml>;
   const region = String(options.region ?? config.provider.region ?? (provider.region as string));
   const service = String(config.service);
   const accountId = LOCAL_ACCOUNT_ID;
   // serverless merges a list of resource blocks (Service.mergeArrays); so does this.
-  const resourceBlocks: Array<Record<string, any>> = [config.resources ?? {}].flat();
-  const resources: Record<string, any> = Object.assign({}, ...resourceBlocks.map((block) => block?.Resources ?? {}));
+  const resourceBlocks: Array<Record<string, Yaml>> = [config.resources ?? {}].flat();
+  const resources: Record<string, Yaml> = Object.assign({}, ...resourceBlocks.map((block) => block?.Resources ?? {}));
 
   const functions: Record<string, FunctionModel> = {};
   const stateMachines: Record<string, StateMachineModel> = {};
@@ -240,7 +247,9 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   const functionByRoleLogicalId = new Map<string, FunctionModel>();
   const stateMachineByLogicalId = new Map<string, StateMachineModel>();
 
-  for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
+  // serverless merges a list of function blocks (Service.mergeArrays): the platform's and the workflows' (config/workflows.js).
+  const functionBlocks: Array<Record<string, Yaml>> = [config.functions ?? {}].flat();
+  for (const [key, fn] of Object.entries<Yaml>(Object.assign({}, ...functionBlocks))) {
     const name = `${service}-${stage}-${key}`;
     // The role name the packaging gives it (config/role-names.js, through .serverless_plugins/role-names.js).
     const roleName = String(fn.iamRoleStatementsName ?? functionRoleName(service, stage, region, key));
@@ -264,7 +273,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     functionByLogicalId.set(model.logicalId, model);
     functionByRoleLogicalId.set(roleLogicalId(key), model);
   }
-  for (const [key, sm] of Object.entries<any>(config.stepFunctions?.stateMachines ?? {})) {
+  for (const [key, sm] of Object.entries<Yaml>(config.stepFunctions?.stateMachines ?? {})) {
     const name = String(sm.name ?? `${service}-${stage}-${key}`);
     const model: StateMachineModel = {
       key,
@@ -332,7 +341,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
 
   const providerEnv = intrinsic(config.provider.environment ?? {}) as Record<string, Json>;
   const rules: RuleModel[] = [];
-  for (const [key, fn] of Object.entries<any>(config.functions ?? {})) {
+  for (const [key, fn] of Object.entries<Yaml>(Object.assign({}, ...functionBlocks))) {
     const model = functions[key]!;
     // A stage's generated statements arrive as one list item holding a list (`- ${self:custom.stageConfig.passRole...}`).
     model.policy = (intrinsic(fn.iamRoleStatements ?? []) as unknown[]).flat(Infinity) as PolicyStatement[];
@@ -370,7 +379,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     }
   }
   // Rules declared as resources: queue targets (the request intake) and log-group targets (the unaccepted-request logs).
-  for (const [logicalId, resource] of Object.entries<any>(resources)) {
+  for (const [logicalId, resource] of Object.entries<Yaml>(resources)) {
     if (resource.Type !== 'AWS::Events::Rule') continue;
     const targets = resource.Properties.Targets ?? [];
     if (targets.length !== 1) throw new Error(`serverless.yml: rule ${logicalId} must have exactly one target for the local stack`);
@@ -403,13 +412,13 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
     });
   }
   const busNames = Object.values(resources)
-    .filter((r: any) => r.Type === 'AWS::Events::EventBus')
-    .map((r: any) => String(r.Properties.Name));
+    .filter((r: Yaml) => r.Type === 'AWS::Events::EventBus')
+    .map((r: Yaml) => String(r.Properties.Name));
   const namesOf = (type: string) => Object.keys(resources).filter((id) => resources[id].Type === type).map((id) => attribute(id, 'Ref'));
   const queues: Record<string, QueueModel> = {};
-  for (const [logicalId, resource] of Object.entries<any>(resources)) {
+  for (const [logicalId, resource] of Object.entries<Yaml>(resources)) {
     if (resource.Type !== 'AWS::SQS::Queue') continue;
-    const props = (intrinsic(resource.Properties ?? {}) ?? {}) as Record<string, any>;
+    const props = (intrinsic(resource.Properties ?? {}) ?? {}) as Record<string, Yaml>;
     const name = String(props.QueueName ?? logicalId);
     const redrive = props.RedrivePolicy as { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
     queues[name] = {
@@ -427,7 +436,7 @@ export function loadServiceModel(root = resolve(__dirname, '..'), options: { sta
   }
   // Bus policies: one statement per AWS::Events::EventBusPolicy, by bus name, as EventBridge evaluates them on PutEvents.
   const busPolicies: Record<string, PolicyStatement[]> = {};
-  for (const resource of Object.values<any>(resources)) {
+  for (const resource of Object.values<Yaml>(resources)) {
     if (resource.Type !== 'AWS::Events::EventBusPolicy') continue;
     const props = intrinsic(resource.Properties) as { EventBusName: string; StatementId: string; Statement: Omit<PolicyStatement, 'Sid'> };
     (busPolicies[props.EventBusName] ??= []).push({ Sid: props.StatementId, ...props.Statement });

@@ -32,7 +32,9 @@ import { SHEPHERD_SOURCE } from '../../shared/contracts/events';
 import { configFromEnv } from '../../shared/runtime/config';
 import type { LambdaHandler } from '../../shared/runtime/lambda';
 import { noLedger } from '../../shared/runtime/ledger';
-import { DYNAMODB_REQUEST_TIMEOUT_MS, type Ports } from '../../shared/runtime/ports';
+import { DYNAMODB_REQUEST_TIMEOUT_MS } from '../../shared/runtime/clients/defaults';
+import type { Clients, Ports } from '../../shared/runtime/ports';
+import { WORKFLOW_DEPLOYMENTS } from '../../shared/workflows';
 import { AwsServer, type CallContext } from '../emulators/aws-server';
 import { VirtualClock, type Activity } from '../emulators/clock';
 import { CloudControlEmulator, defaultExecutionRoles } from '../emulators/cloud-control';
@@ -388,7 +390,7 @@ export class LocalStack {
     await this.server.stop();
   }
 
-  private portsFor(fn: FunctionModel, instance: LambdaInstance): Ports {
+  private portsFor(fn: FunctionModel, instance: LambdaInstance, clientNames: readonly string[]): Ports {
     // Each instance builds its own clients, as a Lambda container does: its own retry quota, its own fate.
     const clientConfig = {
       endpoint: this.server.url,
@@ -408,8 +410,9 @@ export class LocalStack {
       ledger: noLedger,
       invocation: { remainingMs: () => fn.timeoutSeconds * 1000 },
     } as unknown as Ports;
-    // Built on first use: most functions call one or two services, and a burst of invocations builds many instances.
-    const clients: { [K in keyof Ports]?: () => Ports[K] } = {
+    // Only the clients the function declares (defineHandler's `clients`), as its bundle holds only those; each built
+    // on first use: most functions call one or two services, and a burst of invocations builds many instances.
+    const clients: { [K in keyof Clients]: () => Clients[K] } = {
       cloudControl: () => new CloudControlClient(clientConfig),
       eventBridge: () => new EventBridgeClient(clientConfig),
       serviceCatalog: () => new ServiceCatalogClient(clientConfig),
@@ -419,6 +422,7 @@ export class LocalStack {
       sqs: () => new SQSClient(clientConfig),
     };
     for (const [name, build] of Object.entries(clients)) {
+      if (!clientNames.includes(name)) continue;
       let client: unknown;
       Object.defineProperty(ports, name, { enumerable: true, get: () => (client ??= build!()) });
     }
@@ -432,10 +436,10 @@ export class LocalStack {
     const fn = this.model.functions[fnKey];
     if (!fn) throw new Error(`no function ${fnKey} in serverless.yml`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require(fn.modulePath) as { build?: (ports: Ports) => LambdaHandler<unknown, unknown> };
-    if (typeof module.build !== 'function') throw new Error(`${fn.modulePath} does not export build(ports) (use defineHandler)`);
+    const module = require(fn.modulePath) as { build?: (ports: Ports) => LambdaHandler<unknown, unknown>; clients?: readonly string[] };
+    if (typeof module.build !== 'function' || !Array.isArray(module.clients)) throw new Error(`${fn.modulePath} does not export build(ports) and clients (use defineHandler)`);
     const instance = new LambdaInstance(fn, this.clock);
-    instance.handler = module.build(this.portsFor(fn, instance));
+    instance.handler = module.build(this.portsFor(fn, instance, module.clients));
     return instance;
   }
 
@@ -837,16 +841,18 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Polls so far, read from the progress record (`operation`, `share`, `access`, `record`) the execution last wrote. */
+/** Each workflow's progress record (its declaration's `progressRecord`), by state machine name suffix. */
+const PROGRESS_RECORDS = WORKFLOW_DEPLOYMENTS.map((workflow) => ({ suffix: `-${workflow.name}`, record: workflow.progressRecord }));
+
+/** Polls so far, read from the progress record of the execution's workflow, as the execution last wrote it. */
 function pollsOf(execution: EmulatedExecution): number | undefined {
+  const record = PROGRESS_RECORDS.find((p) => execution.stateMachineArn.endsWith(p.suffix))?.record;
+  if (!record) return undefined;
   for (let i = execution.history.length - 1; i >= 0; i--) {
     const output = (execution.history[i]!.stateExitedEventDetails as { output?: string } | undefined)?.output;
     if (!output) continue;
-    const state = JSON.parse(output) as Record<string, { polls?: unknown } | undefined>;
-    for (const key of ['operation', 'share', 'access', 'record']) {
-      if (typeof state[key]?.polls === 'number') return state[key].polls;
-    }
-    return undefined;
+    const polls = (JSON.parse(output) as Record<string, { polls?: unknown } | undefined>)[record]?.polls;
+    return typeof polls === 'number' ? polls : undefined;
   }
   return undefined;
 }

@@ -258,7 +258,14 @@ export function compare(fn: FunctionConfig, statements: Statement[], calledActio
 // ---------------------------------------------------------------------------
 const service = loadServiceModel(root);
 const raw = parseYaml(readFileSync(join(root, 'serverless.yml'), 'utf8')) as Json;
-const rawFunctions: Record<string, FunctionConfig & { iamRoleStatementsInherit?: boolean }> = raw.functions ?? {};
+// serverless.yml lists the platform's functions, then `${file(./config/workflows.js):functions}`: every workflow's
+// Task functions, from their declarations. Merged here as serverless merges them (Service.mergeArrays).
+const rawFunctions: Record<string, FunctionConfig & { iamRoleStatementsInherit?: boolean }> = Object.assign(
+  {},
+  ...[raw.functions ?? {}].flat().filter((block: Json) => typeof block === 'object'),
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS module serverless itself requires
+  require('../../config/workflows.js').functions,
+);
 const providerStatements: Statement[] = raw.provider?.iam?.role?.statements ?? raw.provider?.iamRoleStatements ?? [];
 const defaultInherit: boolean = raw.custom?.['serverless-iam-roles-per-function']?.defaultInherit ?? false;
 
@@ -311,6 +318,20 @@ describe('least privilege: each function role holds exactly the actions its code
     // Function name in every diff; `calledFrom` says which file makes each call.
     expect({ function: key, wildcards: result.wildcards }).toEqual({ function: key, wildcards: [] });
     expect({ function: key, granted: result.granted, calledFrom: where }).toEqual({ function: key, granted: result.called, calledFrom: where });
+  });
+
+  // IAM prefix of each client defineHandler can be given (shared/runtime/clients/).
+  const CLIENT_PREFIX: Record<string, string> = {
+    cloudControl: 'cloudformation', dynamodb: 'dynamodb', eventBridge: 'events', partnerCentral: 'partnercentral',
+    serviceCatalog: 'servicecatalog', sfn: 'states', sqs: 'sqs',
+  };
+  it.each(functionKeys)('%s: is built with exactly the clients its code calls (defineHandler clients)', (key) => {
+    const { calls } = analysisOf(key);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler path comes from serverless.yml
+    const module = require(service.functions[key]!.modulePath) as { clients: string[] };
+    const declared = module.clients.map((client) => CLIENT_PREFIX[client]).sort();
+    const used = [...new Set(calls.map((c) => c.action.split(':')[0]!))].sort();
+    expect({ function: key, clients: declared }).toEqual({ function: key, clients: used });
   });
 
   it('finds the calls: checkResourceOperation makes exactly GetResourceRequestStatus', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
 import { loadServiceModel } from '../../tooling/serverless-config';
 import { guardrailsFor, passRoleStatements } from '../../shared/guardrails';
+import { normaliseTemplate } from '../support/template';
 
 const root = join(__dirname, '..', '..');
 let template: { Resources: Record<string, { Type: string; Properties: any }> };
@@ -47,6 +48,11 @@ function actionsOf(key: string): string[] {
 }
 
 describe('serverless package', () => {
+  it('deploys exactly the resources and permissions of the reviewed baseline (test/fixtures/package-baseline)', () => {
+    const baseline = JSON.parse(readFileSync(join(root, 'test/fixtures/package-baseline/stage-test.json'), 'utf8'));
+    expect(normaliseTemplate(template as never)).toEqual(baseline);
+  });
+
   it('bundles one artifact per function', () => {
     const functionKeys = Object.keys(loadServiceModel(root).functions);
     expect(functionKeys).toHaveLength(19);

@@ -1,0 +1,68 @@
+/**
+ * The portfolio-share workflow: a share create, update or delete to an
+ * account or an Organizations node (workflows/portfolio-share.asl.json), with
+ * one event per failed account. Registered in shared/workflows.ts.
+ */
+import { PUT_EVENTS_ON_BUS, type WorkflowDeployment } from '../workflow/module';
+
+export const portfolioShareDeployment = {
+  name: 'portfolio-share',
+  requestDetailTypes: ['Portfolio Share Requested'],
+  progressRecord: 'share',
+  tasks: [
+    {
+      key: 'startPortfolioShare',
+      handler: 'functions/start-portfolio-share.handler',
+      states: ['Start Portfolio Share'],
+      description: 'Starts a portfolio share action (Task "Start Portfolio Share").',
+      clients: ['serviceCatalog', 'dynamodb'],
+      environment: { OPERATION_TIMEOUT_SECONDS: '${self:custom.shepherd.operationTimeoutSeconds}' },
+      // The ledger: this function's side effects happen once.
+      ledger: true,
+      iam: [
+        {
+          Effect: 'Allow',
+          Action: ['servicecatalog:CreatePortfolioShare', 'servicecatalog:UpdatePortfolioShare', 'servicecatalog:DeletePortfolioShare'],
+          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:catalog:${AWS::Region}:${AWS::AccountId}:portfolio/*' }],
+        },
+        // Account-level API: no resource-level permissions.
+        { Effect: 'Allow', Action: ['servicecatalog:GetAWSOrganizationsAccessStatus'], Resource: ['*'] },
+      ],
+    },
+    {
+      key: 'checkPortfolioShare',
+      handler: 'functions/check-portfolio-share.handler',
+      states: ['Check Share Status'],
+      description: 'Polls a portfolio share action once (Task "Check Share Status").',
+      clients: ['serviceCatalog'],
+      // Share tokens are not resources IAM can name.
+      iam: [{ Effect: 'Allow', Action: ['servicecatalog:DescribePortfolioShareStatus'], Resource: ['*'] }],
+    },
+    {
+      key: 'announceShareFailures',
+      handler: 'functions/announce-share-failures.handler',
+      states: ['Announce Failed Accounts'],
+      description: 'Emits one Portfolio Share Account Failed event per failed account, a page at a time (Task "Announce Failed Accounts").',
+      clients: ['eventBridge', 'serviceCatalog', 'sqs', 'dynamodb'],
+      timeout: 110,
+      memorySize: 512,
+      ledger: true,
+      iam: [
+        { Effect: 'Allow', Action: ['servicecatalog:DescribePortfolioShareStatus'], Resource: ['*'] },
+        PUT_EVENTS_ON_BUS,
+        // Events EventBridge keeps refusing are parked here with the reason.
+        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }] },
+      ],
+    },
+    {
+      key: 'emitPortfolioShareCompleted',
+      handler: 'functions/emit-portfolio-share-completed.handler',
+      states: ['Emit Share Completion Event'],
+      description: 'Emits the Portfolio Share Completed event (Task "Emit Share Completion Event").',
+      clients: ['eventBridge', 'dynamodb'],
+      timeout: 90,
+      ledger: true,
+      iam: [PUT_EVENTS_ON_BUS],
+    },
+  ],
+} as const satisfies WorkflowDeployment;

@@ -1,0 +1,47 @@
+/**
+ * The provisioned-product-properties workflow: UpdateProvisionedProductProperties
+ * followed through its record (workflows/provisioned-product-properties.asl.json).
+ * Registered in shared/workflows.ts.
+ */
+import { PUT_EVENTS_ON_BUS, passRoleStatements, type WorkflowDeployment } from '../workflow/module';
+
+export const provisionedProductDeployment = {
+  name: 'provisioned-product-properties',
+  requestDetailTypes: ['Provisioned Product Properties Update Requested'],
+  progressRecord: 'record',
+  tasks: [
+    {
+      key: 'startProvisionedProductUpdate',
+      handler: 'functions/start-provisioned-product-update.handler',
+      states: ['Update Provisioned Product Properties'],
+      description: 'Calls UpdateProvisionedProductProperties (Task "Update Provisioned Product Properties").',
+      clients: ['serviceCatalog'],
+      environment: { OPERATION_TIMEOUT_SECONDS: '${self:custom.shepherd.operationTimeoutSeconds}' },
+      iam: [
+        // Service Catalog does not scope this action to a provisioned product ARN.
+        { Effect: 'Allow', Action: ['servicecatalog:UpdateProvisionedProductProperties'], Resource: ['*'] },
+        // A new LAUNCH_ROLE is handed to Service Catalog: the stage's provisionedProducts.launchRoleNames only.
+        ...passRoleStatements('launchRole'),
+      ],
+    },
+    {
+      key: 'checkProvisionedProductUpdate',
+      handler: 'functions/check-provisioned-product-update.handler',
+      states: ['Check Record Status'],
+      description: "Reads the update's record once (Task \"Check Record Status\").",
+      clients: ['serviceCatalog'],
+      iam: [{ Effect: 'Allow', Action: ['servicecatalog:DescribeRecord'], Resource: ['*'] }],
+    },
+    {
+      key: 'emitProvisionedProductUpdated',
+      handler: 'functions/emit-provisioned-product-updated.handler',
+      states: ['Emit Properties Updated Event'],
+      description: 'Emits the Provisioned Product Properties Updated event (Task "Emit Properties Updated Event").',
+      clients: ['eventBridge', 'dynamodb'],
+      timeout: 90,
+      // The ledger: this function's side effects happen once.
+      ledger: true,
+      iam: [PUT_EVENTS_ON_BUS],
+    },
+  ],
+} as const satisfies WorkflowDeployment;
