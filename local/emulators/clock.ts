@@ -114,6 +114,7 @@ export class VirtualClock implements Clock {
 
   /** A Date class whose `new Date()` and `Date.now()` read virtual time. */
   readonly Date: DateConstructor = (() => {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- inside the class below, `this` is the Date
     const clock = this;
     class VirtualDate extends Date {
       constructor(...args: unknown[]) {
@@ -140,6 +141,7 @@ export class VirtualClock implements Clock {
 
   /** Starts an activity: busy until it pauses or ends. */
   begin(): Activity {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- inside the returned object's methods, `this` is the Activity
     const clock = this;
     let active = true;
     let ended = false;

@@ -46,6 +46,7 @@ function validate(input: Record<string, unknown>): FieldProblem[] {
   };
   check('catalog', true, 1, 64, /^[a-zA-Z]*$/);
   check('identifier', true, 17, 1011, IDENTIFIER);
+  // eslint-disable-next-line no-control-regex -- control characters are what this pattern rejects
   check('displayName', false, 1, 30, /^[^\x00-\x1F\x7F]*$/);
   check('revision', false, 1, 10, /^[0-9]*$/);
   return problems;

@@ -55,6 +55,7 @@ const MAX_PAYLOAD_BYTES = 256 * 1024;
  * the special characters " # % \ ^ | ~ ` $ & , ; : /, or control characters (U+0000-001F, U+007F-009F,
  * U+FFFE-FFFF). 1–80 characters.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern rejects
 const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]{1,80}$/;
 
 interface Machine {
@@ -166,14 +167,17 @@ export class StepFunctionsEmulator {
 
     record('ExecutionStarted', { executionStartedEventDetails: { input: rawInput } });
     const consume = async () => {
-      for await (const event of handle.eventLogs as AsyncIterable<Record<string, any>>) {
+      for await (const event of handle.eventLogs) {
         switch (event.type) {
           case 'StateEntered': {
             const { name: stateName, type } = event.state;
             execution.currentState = stateName;
             record(`${type}StateEntered`, { stateEnteredEventDetails: { name: stateName, input: JSON.stringify(event.state.input) } });
             // Every Task here invokes a Lambda function by its ARN: AWS records LambdaFunction* events for those (Task* ones carry resourceType/resource, required by the model).
-            if (type === 'Task') record('LambdaFunctionScheduled', {}), record('LambdaFunctionStarted', {});
+            if (type === 'Task') {
+              record('LambdaFunctionScheduled', {});
+              record('LambdaFunctionStarted', {});
+            }
             this.observer.onStateEntered?.(execution, stateName, type);
             break;
           }
@@ -194,7 +198,7 @@ export class StepFunctionsEmulator {
           case 'ExecutionFailed':
             // An uncaught Task timeout fails the execution with no cause on AWS (test_fixed_timeout_lambda's snapshot).
             record('ExecutionFailed', { executionFailedEventDetails: { error: event.Error, cause: event.Cause || undefined } });
-            close('FAILED', { error: event.Error, cause: event.Cause || undefined });
+            close('FAILED', { error: event.Error, cause: (event.Cause as string | undefined) || undefined });
             break;
           case 'ExecutionTimeout':
             record('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } });

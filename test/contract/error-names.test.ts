@@ -7,7 +7,7 @@
  * (responses.test.ts) checks the same per operation for the errors runs
  * actually produce.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMON_ERRORS, MODELS, modelledError } from '../../local/emulators/models';
 
@@ -44,7 +44,7 @@ it.each(Object.entries(SOURCES))('%s answers only modelled or common errors', (f
 });
 
 it('lists every emulator file', () => {
-  const files = require('node:fs').readdirSync(join(ROOT, 'local/emulators')) as string[];
+  const files = readdirSync(join(ROOT, 'local/emulators'));
   const throwing = files.filter((f) => f.endsWith('.ts') && readFileSync(join(ROOT, 'local/emulators', f), 'utf8').includes('new AwsError('));
   expect(throwing.map((f) => `local/emulators/${f}`).sort()).toEqual(Object.keys(SOURCES).filter((f) => f.startsWith('local/emulators/')).sort());
 });

@@ -135,8 +135,8 @@ function limitCases(model: ServiceModel, shapeName: string, value: unknown, repl
     }
     case 'integer':
     case 'long':
-      if (shape.max !== undefined) add(`= ${shape.max + 1}`, shape.max + 1, 'INVALID_RANGE'), add(`= ${shape.max}`, shape.max, null);
-      if (shape.min !== undefined) add(`= ${shape.min - 1}`, shape.min - 1, 'INVALID_RANGE'), add(`= ${shape.min}`, shape.min, null);
+      if (shape.max !== undefined) { add(`= ${shape.max + 1}`, shape.max + 1, 'INVALID_RANGE'); add(`= ${shape.max}`, shape.max, null); }
+      if (shape.min !== undefined) { add(`= ${shape.min - 1}`, shape.min - 1, 'INVALID_RANGE'); add(`= ${shape.min}`, shape.min, null); }
       return cases;
     default:
       return cases;

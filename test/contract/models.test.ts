@@ -15,6 +15,8 @@ import { COMMON_ERRORS, MODELS, errorStatus, type ServiceModel } from '../../loc
 import { SERVICES, modelledStatus, sdkErrorTraits } from '../../local/emulators/models/extract';
 import { startStack } from '../support/stack';
 
+// Loads the client package the model names, by name, at runtime.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkOf = (model: ServiceModel) => require(SERVICES[model.service as keyof typeof SERVICES].sdk) as Record<string, unknown>;
 
 /** A structure in the SDK's schema: `[3, namespace, name, traits, memberNames, memberSchemas, requiredCount?]` (required members first). */

@@ -5,6 +5,8 @@
  */
 import { accountRequirements, deployAccountProblem, deployAccountWarning, guardrailsFor, type Guardrails } from '../../shared/guardrails';
 
+// A CommonJS serverless plugin (plain .js, no types): loaded as serverless loads it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const DeployAccountCheck = require('../../.serverless_plugins/deploy-account-check.js');
 
 const local = guardrailsFor('local');

@@ -41,7 +41,7 @@ type ExceptionClass = new (options: { message: string; $metadata: { httpStatusCo
 
 /** Every exception class a client package exports: the subclasses of its `*ServiceException`. */
 function exceptionsOf(client: Record<string, unknown>): [string, ExceptionClass][] {
-  const base = Object.entries(client).find(([name, value]) => name.endsWith('ServiceException') && typeof value === 'function')?.[1] as Function;
+  const base = Object.entries(client).find(([name, value]) => name.endsWith('ServiceException') && typeof value === 'function')?.[1] as new (...args: never[]) => unknown;
   return Object.entries(client).filter((entry): entry is [string, ExceptionClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof base);
 }
 

@@ -15,7 +15,6 @@ import type { AslDefinition } from '../../tooling/serverless-config';
 import { caughtFailure } from '../../shared/workflow/failure';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'stepfunctions');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fixture = (name: string): any => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
 
 interface RecordedCase {
@@ -163,7 +162,6 @@ describe('Choice rules end as they did on AWS', () => {
 describe('a Task timeout', () => {
   // wait_60_seconds.py, the Lambda function in LocalStack's tests: answers after 60 s, later than the Task's 5 s timeout.
   const sixtySecondFunction = () => new Promise<Record<string, string>>((resolve) => clock.setTimeout(() => resolve({}), 60_000));
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const recorded = (file: string): any[] => (Object.values(fixture(file))[0] as any)['recorded-content'].get_execution_history.events;
 
   it('when caught, is {Error: "States.Timeout", Cause: ""} as on AWS (test_invoke_timeout)', async () => {

@@ -57,6 +57,8 @@ export const SERVICES = {
 /** The shape keys the checker reads; everything else (documentation, examples, ...) is dropped. */
 const KEPT = ['type', 'required', 'members', 'member', 'key', 'value', 'enum', 'min', 'max', 'pattern', 'timestampFormat', 'exception', 'fault'];
 
+// botocore's service-2.json models are walked untyped, by their documented keys.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 function botocoreDataDir(): string {
