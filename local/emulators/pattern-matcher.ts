@@ -553,9 +553,11 @@ function flattenEvent(event: Record<string, unknown>, wanted: ReadonlySet<string
   const fields = new Map<string, Field[]>();
   const leadsToWanted = (path: string) => wanted.has(path) || [...wanted].some((w) => w.startsWith(`${path}.`));
   let arrayCount = 0;
-  const stack: Array<{ value: unknown; path: string; arrays: ReadonlyMap<number, number> }> = [{ value: event, path: '', arrays: new Map() }];
+  // `root` marks the event itself: an empty key is a path segment like any other ({"": {"x": 1}} is ".x", as the
+  // pattern {"": {"x": [1]}} compiles), so an empty path cannot stand for the root (found by test/fuzz).
+  const stack: Array<{ value: unknown; path: string; arrays: ReadonlyMap<number, number>; root?: boolean }> = [{ value: event, path: '', arrays: new Map(), root: true }];
   while (stack.length > 0) {
-    const { value, path, arrays } = stack.pop()!;
+    const { value, path, arrays, root } = stack.pop()!;
     if (Array.isArray(value)) {
       const array = arrayCount++;
       // Only objects and arrays in an array are elements for consistency; its scalars are just values of the field.
@@ -564,7 +566,7 @@ function flattenEvent(event: Record<string, unknown>, wanted: ReadonlySet<string
         stack.push({ value: element, path, arrays: typeof element === 'object' && element !== null ? new Map(arrays).set(array, index) : arrays });
       }
     } else if (isObject(value)) {
-      const children = Object.entries(value).map(([key, child]) => ({ value: child, path: path ? `${path}.${key}` : key, arrays }));
+      const children = Object.entries(value).map(([key, child]) => ({ value: child, path: root ? key : `${path}.${key}`, arrays }));
       for (const child of children.reverse()) if (leadsToWanted(child.path)) stack.push(child);
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) {
       if (!fields.has(path)) fields.set(path, []);
