@@ -42,19 +42,20 @@ module.exports = {
       name: 'shared-not-to-functions',
       severity: 'error',
       comment:
-        'functions/ are thin handlers on top of shared/: domain code that imports a handler inverts the layering ' +
-        "and drags that handler's wiring (clients, middleware) into every function that uses the module.",
-      from: { path: '^shared/' },
-      to: { path: '^functions/' },
+        'Handlers (functions/ for the platform, shared/<workflow>/handlers/ for Task functions) are thin entry points ' +
+        'on top of domain code: domain code that imports a handler inverts the layering and drags that handler\'s ' +
+        'wiring (clients, middleware) into every function that uses the module.',
+      from: { path: '^shared/', pathNot: '^shared/[^/]+/handlers/' },
+      to: { path: '^(functions/|shared/[^/]+/handlers/)' },
     },
     {
       name: 'function-not-to-function',
       severity: 'error',
       comment:
-        'Each file in functions/ is one Lambda handler, bundled on its own. What two handlers share belongs in ' +
-        'shared/; importing another handler bundles it (and its module-level setup) into this one.',
-      from: { path: '^functions/[^/]+$' },
-      to: { path: '^functions/' },
+        'Each handler (functions/*, shared/<workflow>/handlers/*) is one Lambda function, bundled on its own. What two ' +
+        'handlers share belongs in domain code; importing another handler bundles it (and its module-level setup) into this one.',
+      from: { path: '^(functions/[^/]+|shared/[^/]+/handlers/[^/]+)$' },
+      to: { path: '^(functions/|shared/[^/]+/handlers/)' },
     },
     {
       name: 'not-to-dev-dep',

@@ -19,9 +19,9 @@ const { join } = require('node:path');
 const { loadTypeScript } = require('./load-typescript');
 
 function load() {
-  const { WORKFLOW_DEPLOYMENTS } = loadTypeScript(join(__dirname, '..', 'shared', 'workflows.ts'));
+  const { WORKFLOWS, requestDetailTypes } = loadTypeScript(join(__dirname, '..', 'shared', 'workflows.ts'));
   const { LEDGER_ACCESS, stateMachineKey, stateMachineLogicalId } = loadTypeScript(join(__dirname, '..', 'shared', 'workflow', 'module.ts'));
-  return { workflows: WORKFLOW_DEPLOYMENTS, LEDGER_ACCESS, stateMachineKey, stateMachineLogicalId };
+  return { workflows: WORKFLOWS, requestDetailTypes: requestDetailTypes(), LEDGER_ACCESS, stateMachineKey, stateMachineLogicalId };
 }
 
 function functions() {
@@ -74,7 +74,7 @@ module.exports = {
   },
   /** Every request detail-type, for the request rule (and the rule that logs unaccepted sources). */
   get requestDetailTypes() {
-    return load().workflows.flatMap((workflow) => workflow.requestDetailTypes);
+    return load().requestDetailTypes;
   },
   /** `{ Ref: <StateMachine> }` for each workflow: StartExecution, ListExecutions, STATE_MACHINE_ARNS. */
   get stateMachineRefs() {

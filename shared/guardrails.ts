@@ -16,15 +16,12 @@
  */
 import { z } from 'zod';
 import file from '../config/guardrails.json';
-import type {
-  FieldError,
-  OrganizationsAccessChangeRequest,
-  PortfolioShareRequest,
-  ProgramManagementAccountUpdateRequest,
-  ProvisionedProductPropertiesUpdateRequest,
-  ResourceOperationRequest,
-} from './contracts/events';
-import { SHEPHERD_SOURCE } from './contracts/events';
+import { type FieldError, SHEPHERD_SOURCE } from './contracts/common';
+import type { OrganizationsAccessChangeRequest } from './organizations-access/events/organizations-access-change-requested';
+import type { PortfolioShareRequest } from './portfolio-share/events/portfolio-share-requested';
+import type { ProgramManagementAccountUpdateRequest } from './program-management-account/events/program-management-account-update-requested';
+import type { ProvisionedProductPropertiesUpdateRequest } from './provisioned-product/events/provisioned-product-properties-update-requested';
+import type { ResourceOperationRequest } from './resource-operation/events/resource-operation-requested';
 
 /** An IAM role name or a `*` pattern of them: the characters IAM allows in a name, never a path. */
 const roleNamePattern = z.string().min(1).max(64).regex(/^[\w+=,.@*-]+$/, 'a role name or a pattern with * (no path: "/" is refused)');

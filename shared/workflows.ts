@@ -5,16 +5,34 @@
  * these declarations (shared/<workflow>/workflow.ts). README "Adding a
  * workflow" says what a new one needs.
  */
-import { organizationsAccessDeployment } from './organizations-access/workflow';
-import { portfolioShareDeployment } from './portfolio-share/workflow';
-import { programManagementAccountDeployment } from './program-management-account/workflow';
-import { provisionedProductDeployment } from './provisioned-product/workflow';
-import { resourceOperationDeployment } from './resource-operation/workflow';
+import { organizationsAccessWorkflow } from './organizations-access/workflow';
+import { portfolioShareWorkflow } from './portfolio-share/workflow';
+import { programManagementAccountWorkflow } from './program-management-account/workflow';
+import { provisionedProductWorkflow } from './provisioned-product/workflow';
+import { resourceOperationCancel, resourceOperationWorkflow } from './resource-operation/workflow';
 
-export const WORKFLOW_DEPLOYMENTS = [
-  resourceOperationDeployment,
-  portfolioShareDeployment,
-  organizationsAccessDeployment,
-  provisionedProductDeployment,
-  programManagementAccountDeployment,
+export const WORKFLOWS = [
+  resourceOperationWorkflow,
+  portfolioShareWorkflow,
+  organizationsAccessWorkflow,
+  provisionedProductWorkflow,
+  programManagementAccountWorkflow,
 ] as const;
+
+/**
+ * The cancel requests, apart from the declarations: only the intake handles them, and a function that reads
+ * WORKFLOWS alone (the rescue, the sweep, the redrive) then bundles none of their code.
+ */
+export const CANCELS = [resourceOperationCancel] as const;
+
+/**
+ * Every request detail-type the request rule matches: each workflow's requests, then its cancel (the workflow
+ * that owns its contract). A function, not a constant: a module-level value computed from CANCELS would put
+ * the cancels' code in every bundle that imports this file.
+ */
+export function requestDetailTypes(): string[] {
+  return WORKFLOWS.flatMap((workflow) => {
+    const owned: readonly unknown[] = Object.values(workflow.events);
+    return [...workflow.requests, ...CANCELS.filter((cancel) => owned.includes(cancel.contract))].map((request) => request.contract.detailType);
+  });
+}

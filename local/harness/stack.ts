@@ -34,7 +34,7 @@ import type { LambdaHandler } from '../../shared/runtime/lambda';
 import { noLedger } from '../../shared/runtime/ledger';
 import { DYNAMODB_REQUEST_TIMEOUT_MS } from '../../shared/runtime/clients/defaults';
 import type { Clients, Ports } from '../../shared/runtime/ports';
-import { WORKFLOW_DEPLOYMENTS } from '../../shared/workflows';
+import { WORKFLOWS } from '../../shared/workflows';
 import { AwsServer, type CallContext } from '../emulators/aws-server';
 import { VirtualClock, type Activity } from '../emulators/clock';
 import { CloudControlEmulator, defaultExecutionRoles } from '../emulators/cloud-control';
@@ -842,7 +842,7 @@ function safeJson(text: string): unknown {
 }
 
 /** Each workflow's progress record (its declaration's `progressRecord`), by state machine name suffix. */
-const PROGRESS_RECORDS = WORKFLOW_DEPLOYMENTS.map((workflow) => ({ suffix: `-${workflow.name}`, record: workflow.progressRecord }));
+const PROGRESS_RECORDS = WORKFLOWS.map((workflow) => ({ suffix: `-${workflow.name}`, record: workflow.progressRecord }));
 
 /** Polls so far, read from the progress record of the execution's workflow, as the execution last wrote it. */
 function pollsOf(execution: EmulatedExecution): number | undefined {

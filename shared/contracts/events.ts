@@ -10,19 +10,8 @@
  * Per-event files never import this module: it imports them.
  */
 import type { EventContract } from './contract';
+import { WORKFLOWS } from '../workflows';
 import { requestRejected } from './request-rejected';
-import { resourceOperationRequested } from '../resource-operation/events/resource-operation-requested';
-import { resourceOperationCancelRequested } from '../resource-operation/events/resource-operation-cancel-requested';
-import { resourceOperationCompleted } from '../resource-operation/events/resource-operation-completed';
-import { portfolioShareRequested } from '../portfolio-share/events/portfolio-share-requested';
-import { portfolioShareAccountFailed } from '../portfolio-share/events/portfolio-share-account-failed';
-import { portfolioShareCompleted } from '../portfolio-share/events/portfolio-share-completed';
-import { organizationsAccessChangeRequested } from '../organizations-access/events/organizations-access-change-requested';
-import { organizationsAccessChanged } from '../organizations-access/events/organizations-access-changed';
-import { provisionedProductPropertiesUpdateRequested } from '../provisioned-product/events/provisioned-product-properties-update-requested';
-import { provisionedProductPropertiesUpdated } from '../provisioned-product/events/provisioned-product-properties-updated';
-import { programManagementAccountUpdateRequested } from '../program-management-account/events/program-management-account-update-requested';
-import { programManagementAccountUpdated } from '../program-management-account/events/program-management-account-updated';
 
 export type { EventContract } from './contract';
 export { SHEPHERD_SOURCE, fieldError, type FieldError } from './common';
@@ -69,21 +58,17 @@ export {
 } from '../program-management-account/events/program-management-account-updated';
 
 /** Every contract, by name. The order is the rule pattern's (requests) and the schemas' listing. */
-export const contracts = {
-  resourceOperationRequested,
-  resourceOperationCancelRequested,
-  resourceOperationCompleted,
-  portfolioShareRequested,
-  portfolioShareAccountFailed,
-  portfolioShareCompleted,
-  organizationsAccessChangeRequested,
-  organizationsAccessChanged,
-  provisionedProductPropertiesUpdateRequested,
-  provisionedProductPropertiesUpdated,
-  programManagementAccountUpdateRequested,
-  programManagementAccountUpdated,
-  requestRejected,
-} as const satisfies Record<string, EventContract>;
+/** One type of the workflows' event tables together (a union of records made one record). */
+type Merged<U> = (U extends unknown ? (record: U) => void : never) extends (record: infer I) => void ? I : never;
+
+/**
+ * Every event contract, by name: each workflow's own (its declaration's `events`, shared/workflows.ts), then
+ * the Request Rejected event that any request can end with. A new workflow's events join this table by its
+ * registration alone.
+ */
+export const contracts = Object.assign({}, ...WORKFLOWS.map((workflow) => workflow.events), { requestRejected }) as Merged<(typeof WORKFLOWS)[number]['events']> & {
+  requestRejected: typeof requestRejected;
+};
 
 export type ContractName = keyof typeof contracts;
 

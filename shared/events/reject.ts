@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { boundedText } from '../json';
-import { contracts, type FieldError, type RequestRejected } from '../contracts/events';
 import type { Uses } from '../runtime/ports';
 import { outgoing, publishEvents } from './publish';
+import type { FieldError } from '../contracts/common';
+import { type RequestRejected, requestRejected } from '../contracts/request-rejected';
 
 export type IncomingEvent = EventBridgeEvent<string, unknown>;
 
@@ -45,7 +46,7 @@ export async function rejectRequest(
     errors,
   };
   ports.logger.warn('Request rejected', { reason, errors, eventId: detail.eventId });
-  await ports.ledger.once(rejectionKey(String(event.id)), () => publishEvents([outgoing(contracts.requestRejected, detail)], ports));
+  await ports.ledger.once(rejectionKey(String(event.id)), () => publishEvents([outgoing(requestRejected, detail)], ports));
   return detail;
 }
 

@@ -1,9 +1,9 @@
-import { contracts, type OrganizationsAccessChanged } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import type { AccessWorkflowState } from './model';
+import { type OrganizationsAccessChanged, organizationsAccessChanged } from './events/organizations-access-changed';
 
 export function accessChangedDetail(state: AccessWorkflowState, now: Date): OrganizationsAccessChanged {
   const access = state.access;
@@ -22,7 +22,7 @@ export function accessChangedDetail(state: AccessWorkflowState, now: Date): Orga
 /** Emits the one `Organizations Access Changed` event of a request. */
 export async function emitOrganizationsAccessChanged(state: AccessWorkflowState, ports: Uses<'eventBridge'>) {
   const detail = accessChangedDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'organizations-access', requestId: state.requestId, contract: contracts.organizationsAccessChanged, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'organizations-access', requestId: state.requestId, contract: organizationsAccessChanged, detail }, ports);
   const summary = `${detail.enable ? 'enable' : 'disable'} Organizations access: ${detail.status} (${detail.accessStatus ?? 'status unknown'})`;
   ports.logger.info('Access change event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary };

@@ -1,7 +1,7 @@
-import type { OrganizationsAccessChangeRequest } from '../contracts/events';
 import type { CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 import type { ProgressClock } from '../workflow/progress';
+import type { OrganizationsAccessChangeRequest } from './events/organizations-access-change-requested';
 
 export type AccessChangeBody = RequestBody<OrganizationsAccessChangeRequest>;
 

@@ -3,16 +3,25 @@
  * Organizations enabled or disabled (workflows/organizations-access.asl.json).
  * Registered in shared/workflows.ts.
  */
-import { PUT_EVENTS_ON_BUS, type WorkflowDeployment } from '../workflow/module';
+import { authorizeOrganizationsAccessChange } from '../guardrails';
+import { PUT_EVENTS_ON_BUS, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { accessChangedDetail } from './completion';
+import { organizationsAccessChangeRequested } from './events/organizations-access-change-requested';
+import { organizationsAccessChanged } from './events/organizations-access-changed';
 
-export const organizationsAccessDeployment = {
+export const organizationsAccessWorkflow = {
   name: 'organizations-access',
-  requestDetailTypes: ['Organizations Access Change Requested'],
+  events: { organizationsAccessChangeRequested, organizationsAccessChanged },
+  requests: [requestOf({ contract: organizationsAccessChangeRequested, authorize: authorizeOrganizationsAccessChange })],
+  terminal: terminalOf({
+    contract: organizationsAccessChanged, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+    outcomeKnownIn: { 'Emit Access Changed Event': undefined },
+  }),
   progressRecord: 'access',
   tasks: [
     {
       key: 'requestOrganizationsAccessChange',
-      handler: 'functions/request-organizations-access-change.handler',
+      handler: 'shared/organizations-access/handlers/request-organizations-access-change.handler',
       states: ['Request Access Change'],
       description: 'Enables or disables Organizations access for Service Catalog (Task "Request Access Change").',
       clients: ['serviceCatalog', 'dynamodb'],
@@ -32,7 +41,7 @@ export const organizationsAccessDeployment = {
     },
     {
       key: 'checkOrganizationsAccess',
-      handler: 'functions/check-organizations-access.handler',
+      handler: 'shared/organizations-access/handlers/check-organizations-access.handler',
       states: ['Check Access Status'],
       description: 'Reads the Organizations access status once (Task "Check Access Status").',
       clients: ['serviceCatalog', 'dynamodb'],
@@ -42,7 +51,7 @@ export const organizationsAccessDeployment = {
     },
     {
       key: 'emitOrganizationsAccessChanged',
-      handler: 'functions/emit-organizations-access-changed.handler',
+      handler: 'shared/organizations-access/handlers/emit-organizations-access-changed.handler',
       states: ['Emit Access Changed Event'],
       description: 'Emits the Organizations Access Changed event (Task "Emit Access Changed Event").',
       clients: ['eventBridge', 'dynamodb'],
@@ -51,4 +60,4 @@ export const organizationsAccessDeployment = {
       iam: [PUT_EVENTS_ON_BUS],
     },
   ],
-} as const satisfies WorkflowDeployment;
+} as const satisfies WorkflowModule;

@@ -1,5 +1,4 @@
 import { DescribePortfolioShareStatusCommand } from '@aws-sdk/client-service-catalog';
-import { contracts, type PortfolioShareAccountFailed } from '../contracts/events';
 import { createHash } from 'node:crypto';
 import { parkUndeliveredEvents } from '../events/dead-letter';
 import { outgoing, publishEachEvent } from '../events/publish';
@@ -9,6 +8,7 @@ import type { Uses } from '../runtime/ports';
 import { targetOf, type Announcement, type ShareWorkflowState } from './model';
 import { ANNOUNCE_PAGE_SIZE, MAX_REFUSED_ROUNDS } from './policy';
 import { failedAccounts, type FailedAccount } from './share-details';
+import { type PortfolioShareAccountFailed, portfolioShareAccountFailed } from './events/portfolio-share-account-failed';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -60,7 +60,7 @@ export async function announceFailedAccounts({ requestId, request, share, announ
       error: account.error,
       message: account.message,
     };
-    return outgoing(contracts.portfolioShareAccountFailed, detail);
+    return outgoing(portfolioShareAccountFailed, detail);
   });
   // Each PutEvents call of the page goes out once (the ledger, per call): a retried invocation with the same
   // cursor replays what already went out and sends only the rest, so no account is announced twice.

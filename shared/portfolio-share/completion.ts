@@ -1,10 +1,10 @@
-import { contracts, shareStatus, type PortfolioShareCompleted } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
 import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import { targetOf, type ShareWorkflowState } from './model';
+import { type PortfolioShareCompleted, portfolioShareCompleted, shareStatus } from './events/portfolio-share-completed';
 
 /** Failed accounts whose event never went out: given up on after refusals, or all left when the fan-out failed. */
 function notAnnounced(state: ShareWorkflowState): number {
@@ -41,7 +41,7 @@ function summarise(d: PortfolioShareCompleted): string {
 /** Emits the share's one terminal event, after every failed account was announced. */
 export async function emitPortfolioShareCompleted(state: ShareWorkflowState, ports: Uses<'eventBridge'>) {
   const detail = shareCompletionDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'portfolio-share', requestId: state.requestId, contract: contracts.portfolioShareCompleted, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'portfolio-share', requestId: state.requestId, contract: portfolioShareCompleted, detail }, ports);
   ports.logger.info('Share completion event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary: summarise(detail) };
 }

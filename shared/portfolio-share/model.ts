@@ -5,10 +5,11 @@
  * by the announce Lambda, so the state stays small for 10,000 accounts);
  * the announce Lambda writes `announce`; a Catch writes `failure`.
  */
-import type { PortfolioShareRequest, ShareStatus } from '../contracts/events';
 import type { CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 import type { ProgressClock } from '../workflow/progress';
+import type { ShareStatus } from './events/portfolio-share-completed';
+import type { PortfolioShareRequest } from './events/portfolio-share-requested';
 
 export type PortfolioShareBody = RequestBody<PortfolioShareRequest>;
 

@@ -3,16 +3,26 @@
  * account or an Organizations node (workflows/portfolio-share.asl.json), with
  * one event per failed account. Registered in shared/workflows.ts.
  */
-import { PUT_EVENTS_ON_BUS, type WorkflowDeployment } from '../workflow/module';
+import { authorizePortfolioShare } from '../guardrails';
+import { PUT_EVENTS_ON_BUS, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { shareCompletionDetail } from './completion';
+import { portfolioShareAccountFailed } from './events/portfolio-share-account-failed';
+import { portfolioShareCompleted } from './events/portfolio-share-completed';
+import { portfolioShareRequested } from './events/portfolio-share-requested';
 
-export const portfolioShareDeployment = {
+export const portfolioShareWorkflow = {
   name: 'portfolio-share',
-  requestDetailTypes: ['Portfolio Share Requested'],
+  events: { portfolioShareRequested, portfolioShareAccountFailed, portfolioShareCompleted },
+  requests: [requestOf({ contract: portfolioShareRequested, authorize: authorizePortfolioShare })],
+  terminal: terminalOf({
+    contract: portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+    outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Emit Share Completion Event': undefined },
+  }),
   progressRecord: 'share',
   tasks: [
     {
       key: 'startPortfolioShare',
-      handler: 'functions/start-portfolio-share.handler',
+      handler: 'shared/portfolio-share/handlers/start-portfolio-share.handler',
       states: ['Start Portfolio Share'],
       description: 'Starts a portfolio share action (Task "Start Portfolio Share").',
       clients: ['serviceCatalog', 'dynamodb'],
@@ -31,7 +41,7 @@ export const portfolioShareDeployment = {
     },
     {
       key: 'checkPortfolioShare',
-      handler: 'functions/check-portfolio-share.handler',
+      handler: 'shared/portfolio-share/handlers/check-portfolio-share.handler',
       states: ['Check Share Status'],
       description: 'Polls a portfolio share action once (Task "Check Share Status").',
       clients: ['serviceCatalog'],
@@ -40,7 +50,7 @@ export const portfolioShareDeployment = {
     },
     {
       key: 'announceShareFailures',
-      handler: 'functions/announce-share-failures.handler',
+      handler: 'shared/portfolio-share/handlers/announce-share-failures.handler',
       states: ['Announce Failed Accounts'],
       description: 'Emits one Portfolio Share Account Failed event per failed account, a page at a time (Task "Announce Failed Accounts").',
       clients: ['eventBridge', 'serviceCatalog', 'sqs', 'dynamodb'],
@@ -56,7 +66,7 @@ export const portfolioShareDeployment = {
     },
     {
       key: 'emitPortfolioShareCompleted',
-      handler: 'functions/emit-portfolio-share-completed.handler',
+      handler: 'shared/portfolio-share/handlers/emit-portfolio-share-completed.handler',
       states: ['Emit Share Completion Event'],
       description: 'Emits the Portfolio Share Completed event (Task "Emit Share Completion Event").',
       clients: ['eventBridge', 'dynamodb'],
@@ -65,4 +75,4 @@ export const portfolioShareDeployment = {
       iam: [PUT_EVENTS_ON_BUS],
     },
   ],
-} as const satisfies WorkflowDeployment;
+} as const satisfies WorkflowModule;

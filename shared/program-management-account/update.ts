@@ -1,11 +1,12 @@
 import { UpdateProgramManagementAccountCommand } from '@aws-sdk/client-partnercentral-channel';
-import { contracts, type ProgramManagementAccountUpdated, type ProgramManagementAccountUpdateRequest } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import { asTransient, isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { caughtFailure, firstListed, reasonSuffix, refusal, truncate, type CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
+import type { ProgramManagementAccountUpdateRequest } from './events/program-management-account-update-requested';
+import { type ProgramManagementAccountUpdated, programManagementAccountUpdated } from './events/program-management-account-updated';
 
 export type AccountUpdateBody = RequestBody<ProgramManagementAccountUpdateRequest>;
 
@@ -70,6 +71,6 @@ export function accountUpdatedDetail(state: AccountUpdateState, now: Date): Prog
 /** Emits the request's one `Program Management Account Updated` event. */
 export async function emitAccountUpdated(state: AccountUpdateState, ports: Uses<'eventBridge'>) {
   const detail = accountUpdatedDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'program-management-account', requestId: state.requestId, contract: contracts.programManagementAccountUpdated, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'program-management-account', requestId: state.requestId, contract: programManagementAccountUpdated, detail }, ports);
   return { status: detail.status, eventId: eventId, summary: `update of ${detail.identifier}: ${detail.status}${reasonSuffix(detail)}` };
 }

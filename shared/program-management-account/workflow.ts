@@ -3,16 +3,25 @@
  * UpdateProgramManagementAccount (workflows/program-management-account.asl.json).
  * Registered in shared/workflows.ts.
  */
-import { PUT_EVENTS_ON_BUS, type WorkflowDeployment } from '../workflow/module';
+import { authorizeProgramManagementAccountUpdate } from '../guardrails';
+import { PUT_EVENTS_ON_BUS, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { programManagementAccountUpdateRequested } from './events/program-management-account-update-requested';
+import { programManagementAccountUpdated } from './events/program-management-account-updated';
+import { accountUpdatedDetail } from './update';
 
-export const programManagementAccountDeployment = {
+export const programManagementAccountWorkflow = {
   name: 'program-management-account',
-  requestDetailTypes: ['Program Management Account Update Requested'],
+  events: { programManagementAccountUpdateRequested, programManagementAccountUpdated },
+  requests: [requestOf({ contract: programManagementAccountUpdateRequested, authorize: authorizeProgramManagementAccountUpdate })],
+  terminal: terminalOf({
+    contract: programManagementAccountUpdated, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false,
+    outcomeKnownIn: { 'Emit Account Updated Event': undefined },
+  }),
   progressRecord: 'update',
   tasks: [
     {
       key: 'updateProgramManagementAccount',
-      handler: 'functions/update-program-management-account.handler',
+      handler: 'shared/program-management-account/handlers/update-program-management-account.handler',
       states: ['Update Program Management Account'],
       description: 'Calls UpdateProgramManagementAccount (Task "Update Program Management Account").',
       clients: ['partnerCentral', 'dynamodb'],
@@ -28,7 +37,7 @@ export const programManagementAccountDeployment = {
     },
     {
       key: 'emitProgramManagementAccountUpdated',
-      handler: 'functions/emit-program-management-account-updated.handler',
+      handler: 'shared/program-management-account/handlers/emit-program-management-account-updated.handler',
       states: ['Emit Account Updated Event'],
       description: 'Emits the Program Management Account Updated event (Task "Emit Account Updated Event").',
       clients: ['eventBridge', 'dynamodb'],
@@ -37,4 +46,4 @@ export const programManagementAccountDeployment = {
       iam: [PUT_EVENTS_ON_BUS],
     },
   ],
-} as const satisfies WorkflowDeployment;
+} as const satisfies WorkflowModule;

@@ -1,10 +1,10 @@
-import { contracts, type ProvisionedProductPropertiesUpdated } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
 import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import type { PropertiesUpdateState } from './model';
+import { type ProvisionedProductPropertiesUpdated, provisionedProductPropertiesUpdated } from './events/provisioned-product-properties-updated';
 
 export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date): ProvisionedProductPropertiesUpdated {
   const record = state.record;
@@ -24,7 +24,7 @@ export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date)
 /** Emits the request's one `Provisioned Product Properties Updated` event. */
 export async function emitPropertiesUpdated(state: PropertiesUpdateState, ports: Uses<'eventBridge'>) {
   const detail = propertiesUpdatedDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'provisioned-product-properties', requestId: state.requestId, contract: contracts.provisionedProductPropertiesUpdated, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'provisioned-product-properties', requestId: state.requestId, contract: provisionedProductPropertiesUpdated, detail }, ports);
   ports.logger.info('Properties updated event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary: `update of ${detail.provisionedProductId}: ${detail.status}${reasonSuffix(detail)}` };
 }

@@ -3,10 +3,10 @@
  * state: ingest starts it with the request, the Start and Check Lambdas
  * write `record`, a Catch writes `failure`.
  */
-import type { ProvisionedProductPropertiesUpdateRequest } from '../contracts/events';
 import type { CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 import type { ProgressClock } from '../workflow/progress';
+import type { ProvisionedProductPropertiesUpdateRequest } from './events/provisioned-product-properties-update-requested';
 
 export type PropertiesUpdateBody = RequestBody<ProvisionedProductPropertiesUpdateRequest>;
 

@@ -3,16 +3,25 @@
  * followed through its record (workflows/provisioned-product-properties.asl.json).
  * Registered in shared/workflows.ts.
  */
-import { PUT_EVENTS_ON_BUS, passRoleStatements, type WorkflowDeployment } from '../workflow/module';
+import { authorizeProvisionedProductUpdate } from '../guardrails';
+import { PUT_EVENTS_ON_BUS, passRoleStatements, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { propertiesUpdatedDetail } from './completion';
+import { provisionedProductPropertiesUpdateRequested } from './events/provisioned-product-properties-update-requested';
+import { provisionedProductPropertiesUpdated } from './events/provisioned-product-properties-updated';
 
-export const provisionedProductDeployment = {
+export const provisionedProductWorkflow = {
   name: 'provisioned-product-properties',
-  requestDetailTypes: ['Provisioned Product Properties Update Requested'],
+  events: { provisionedProductPropertiesUpdateRequested, provisionedProductPropertiesUpdated },
+  requests: [requestOf({ contract: provisionedProductPropertiesUpdateRequested, authorize: authorizeProvisionedProductUpdate })],
+  terminal: terminalOf({
+    contract: provisionedProductPropertiesUpdated, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
+    outcomeKnownIn: { 'Emit Properties Updated Event': undefined },
+  }),
   progressRecord: 'record',
   tasks: [
     {
       key: 'startProvisionedProductUpdate',
-      handler: 'functions/start-provisioned-product-update.handler',
+      handler: 'shared/provisioned-product/handlers/start-provisioned-product-update.handler',
       states: ['Update Provisioned Product Properties'],
       description: 'Calls UpdateProvisionedProductProperties (Task "Update Provisioned Product Properties").',
       clients: ['serviceCatalog'],
@@ -26,7 +35,7 @@ export const provisionedProductDeployment = {
     },
     {
       key: 'checkProvisionedProductUpdate',
-      handler: 'functions/check-provisioned-product-update.handler',
+      handler: 'shared/provisioned-product/handlers/check-provisioned-product-update.handler',
       states: ['Check Record Status'],
       description: "Reads the update's record once (Task \"Check Record Status\").",
       clients: ['serviceCatalog'],
@@ -34,7 +43,7 @@ export const provisionedProductDeployment = {
     },
     {
       key: 'emitProvisionedProductUpdated',
-      handler: 'functions/emit-provisioned-product-updated.handler',
+      handler: 'shared/provisioned-product/handlers/emit-provisioned-product-updated.handler',
       states: ['Emit Properties Updated Event'],
       description: 'Emits the Provisioned Product Properties Updated event (Task "Emit Properties Updated Event").',
       clients: ['eventBridge', 'dynamodb'],
@@ -44,4 +53,4 @@ export const provisionedProductDeployment = {
       iam: [PUT_EVENTS_ON_BUS],
     },
   ],
-} as const satisfies WorkflowDeployment;
+} as const satisfies WorkflowModule;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CancelResourceRequestCommand, GetResourceRequestStatusCommand } from '@aws-sdk/client-cloudcontrol';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { contracts } from '../contracts/events';
 import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
 import { asTransient } from '../runtime/errors';
@@ -11,6 +10,7 @@ import { requestOwnerKey, type RequestOwner } from '../workflow/ingest';
 import { executionArnFor, stateMachineArnFor } from '../workflow/names';
 import { guardrailsFor } from '../guardrails';
 import type { WorkflowState } from './model';
+import { resourceOperationCancelRequested } from './events/resource-operation-cancel-requested';
 
 export type CancelResult =
   | { outcome: 'CANCEL_REQUESTED'; requestId: string; requestToken: string }
@@ -70,7 +70,7 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Uses<
     await rejectRequest(event, reason, [{ field, code, message: reason }], { names: requestId }, ports);
     return { outcome: 'REJECTED' as const, requestId, reason };
   };
-  const validation = validateDetail(contracts.resourceOperationCancelRequested.detail, event.detail);
+  const validation = validateDetail(resourceOperationCancelRequested.detail, event.detail);
   if (!validation.ok) {
     await rejectRequest(event, 'the cancel request detail is invalid', validation.errors, { names: claimedRequestId(event) }, ports);
     return { outcome: 'REJECTED', requestId: claimedRequestId(event), reason: 'invalid detail' };

@@ -1,4 +1,3 @@
-import { contracts, operationStatus, type ResourceOperationCompleted } from '../contracts/events';
 import { emitTerminalEvent } from '../events/terminal';
 import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
@@ -6,6 +5,7 @@ import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import type { CompletionResult, WorkflowState } from './model';
 import { alreadyAbsent, failedHook } from './progress';
+import { type ResourceOperationCompleted, operationStatus, resourceOperationCompleted } from './events/resource-operation-completed';
 
 /**
  * The `Resource Operation Completed` detail for a finished execution. The
@@ -42,7 +42,7 @@ function summarise(detail: ResourceOperationCompleted): string {
 /** Emits the one terminal event of a request. */
 export async function emitResourceOperationCompleted(state: WorkflowState, ports: Uses<'eventBridge'>): Promise<CompletionResult> {
   const detail = completionDetail(state, ports.clock.now());
-  const { eventId } = await emitTerminalEvent({ workflow: 'resource-operation', requestId: state.requestId, contract: contracts.resourceOperationCompleted, detail }, ports);
+  const { eventId } = await emitTerminalEvent({ workflow: 'resource-operation', requestId: state.requestId, contract: resourceOperationCompleted, detail }, ports);
   ports.logger.info('Completion event emitted', { status: detail.status, eventId });
   return { status: detail.status, eventId: eventId, summary: summarise(detail) };
 }

@@ -4,10 +4,11 @@
  * Check Lambdas write `operation` (ResultPath $.operation); a Catch writes
  * `failure`; the emit Lambda writes `completion`.
  */
-import type { HookInvocation, OperationStatus, ResourceOperationRequest } from '../contracts/events';
 import type { DocumentRef } from '../runtime/documents';
 import type { CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput as GenericInput } from '../workflow/ingest';
+import type { HookInvocation, OperationStatus } from './events/resource-operation-completed';
+import type { ResourceOperationRequest } from './events/resource-operation-requested';
 
 /** The request as validated, documents included. */
 export type ResourceOperationRequestBody = RequestBody<ResourceOperationRequest>;

@@ -1,10 +1,10 @@
 import type { HookProgressEvent, ProgressEvent } from '@aws-sdk/client-cloudcontrol';
-import type { HookInvocation } from '../contracts/events';
 import { toTimestamp, addSeconds } from '../runtime/clock';
 import { nextCheckAt } from '../polling';
 import { firstListed, truncate } from '../workflow/failure';
 import type { OperationState, Outcome } from './model';
 import { RESOURCE_POLL_POLICY, TRANSIENT_ERROR_CODES, resubmitDelaySeconds } from './policy';
+import type { HookInvocation } from './events/resource-operation-completed';
 
 /** The hooks that ran, failed ones first, at most MAX_LISTED_ITEMS of them. */
 export function toHooks(events: HookProgressEvent[] | undefined): HookInvocation[] {

@@ -3,16 +3,28 @@
  * cancel (workflows/resource-operation.asl.json). What it takes, which Task
  * functions run it and what each may do; registered in shared/workflows.ts.
  */
-import { PUT_EVENTS_ON_BUS, passRoleStatements, type WorkflowDeployment } from '../workflow/module';
+import { authorizeResourceOperation } from '../guardrails';
+import { PUT_EVENTS_ON_BUS, passRoleStatements, requestOf, terminalOf, type WorkflowCancel, type WorkflowModule } from '../workflow/module';
+import { cancelResourceOperation } from './cancel';
+import { completionDetail } from './completion';
+import { carryDocuments } from './documents';
+import { resourceOperationCancelRequested } from './events/resource-operation-cancel-requested';
+import { resourceOperationCompleted } from './events/resource-operation-completed';
+import { resourceOperationRequested } from './events/resource-operation-requested';
 
-export const resourceOperationDeployment = {
+export const resourceOperationWorkflow = {
   name: 'resource-operation',
-  requestDetailTypes: ['Resource Operation Requested', 'Resource Operation Cancel Requested'],
+  events: { resourceOperationRequested, resourceOperationCancelRequested, resourceOperationCompleted },
+  requests: [requestOf({ contract: resourceOperationRequested, authorize: authorizeResourceOperation, carry: carryDocuments })],
+  terminal: terminalOf({
+    contract: resourceOperationCompleted, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
+    outcomeKnownIn: { 'Read Back What The Create Left': undefined, 'Emit Completion Event': undefined },
+  }),
   progressRecord: 'operation',
   tasks: [
     {
       key: 'startResourceOperation',
-      handler: 'functions/start-resource-operation.handler',
+      handler: 'shared/resource-operation/handlers/start-resource-operation.handler',
       states: ['Submit To Cloud Control', 'Read Back What The Create Left'],
       description: 'Submits a resource operation to Cloud Control (Task "Submit To Cloud Control").',
       clients: ['cloudControl', 'dynamodb'],
@@ -37,7 +49,7 @@ export const resourceOperationDeployment = {
     },
     {
       key: 'checkResourceOperation',
-      handler: 'functions/check-resource-operation.handler',
+      handler: 'shared/resource-operation/handlers/check-resource-operation.handler',
       states: ['Check Operation Status'],
       description: 'Polls a Cloud Control request once (Task "Check Operation Status").',
       clients: ['cloudControl'],
@@ -46,7 +58,7 @@ export const resourceOperationDeployment = {
     },
     {
       key: 'emitResourceOperationCompleted',
-      handler: 'functions/emit-resource-operation-completed.handler',
+      handler: 'shared/resource-operation/handlers/emit-resource-operation-completed.handler',
       states: ['Emit Completion Event'],
       description: 'Emits the Resource Operation Completed event (Task "Emit Completion Event").',
       clients: ['eventBridge', 'dynamodb'],
@@ -56,4 +68,10 @@ export const resourceOperationDeployment = {
       iam: [PUT_EVENTS_ON_BUS],
     },
   ],
-} as const satisfies WorkflowDeployment;
+} as const satisfies WorkflowModule;
+
+/**
+ * Its cancel request (a request about a running request): kept apart from the declaration, since only the
+ * intake handles cancels and the rescue, sweep and redrive bundles read the declarations without this code.
+ */
+export const resourceOperationCancel = { contract: resourceOperationCancelRequested, handle: cancelResourceOperation } as const satisfies WorkflowCancel;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { z } from 'zod';
-import type { EventContract, FieldError } from '../contracts/events';
 import { requestId as requestIdConstraint } from '../contracts/constraints';
 import { guardrailsFor, type Deployment, type Guardrails } from '../guardrails';
 import { validateDetail } from '../contracts/validate';
@@ -10,6 +9,8 @@ import { stableStringify } from '../json';
 import { asTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { executionArnFor, stateMachineArnFor, type WorkflowName } from './names';
+import type { FieldError } from '../contracts/common';
+import type { EventContract } from '../contracts/contract';
 
 /** Omit that keeps a discriminated union a union. */
 export type RequestBody<T> = T extends unknown ? Omit<T, 'requestId'> : never;
@@ -34,7 +35,7 @@ export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.Zod
   /** What is refused is refused here, before any AWS call. Every kind has one. */
   authorize: (request: RequestBody<z.infer<S>>, guardrails: Guardrails, where: Deployment) => FieldError[];
   /** The request as the workflow carries it (large documents stored aside); the validated request itself when absent. */
-  carry?: (request: RequestBody<z.infer<S>>, requestId: string, ports: Uses) => Promise<unknown>;
+  carry?: (request: RequestBody<z.infer<S>>, requestId: string, ports: Uses<'dynamodb'>) => Promise<unknown>;
 }
 
 /**
@@ -104,7 +105,7 @@ function requestedAtOf(event: IncomingEvent, now: Date): string {
 export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>(
   kind: RequestKind<S>,
   event: IncomingEvent,
-  ports: Uses<'eventBridge' | 'sfn'>,
+  ports: Uses<'eventBridge' | 'sfn' | 'dynamodb'>,
 ): Promise<IngestResult> {
   const { contract } = kind;
   const reject = async (reason: string, errors: FieldError[], requestId = claimedRequestId(event), scope?: RejectionScope) => {

@@ -15,13 +15,15 @@ import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/cli
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { claimedRequestId, rejectRequest, type IncomingEvent } from '../events/reject';
 import { boundedText } from '../json';
-import { cancelResourceOperation } from '../resource-operation/cancel';
 import { required } from '../runtime/config';
 import { isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { RetryLater } from '../runtime/retry-later';
 import { ingestRequest } from './ingest';
-import { CANCEL_DETAIL_TYPE, REQUEST_KINDS } from './requests';
+import { parseEnvelope } from '../events/envelope';
+
+export { parseEnvelope };
+import { CANCELS, REQUEST_KINDS } from './requests';
 
 /** Time one message may need at worst (two calls that time out three times each, and the margin to return). */
 export const TIME_FOR_A_MESSAGE_MS = 35_000;
@@ -36,27 +38,13 @@ export function retryDelaySeconds(receiveCount: number, random: () => number): n
   return Math.max(1, Math.round(ceiling * (0.5 + random() / 2)));
 }
 
-/** A queue message's body as an EventBridge event, or why it is not one. */
-export function parseEnvelope(body: string): { ok: true; event: IncomingEvent } | { ok: false; reason: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return { ok: false, reason: 'the message body is not JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'the message body is not a JSON object' };
-  const event = value as Record<string, unknown>;
-  for (const field of ['id', 'source', 'detail-type']) {
-    if (typeof event[field] !== 'string' || event[field] === '') return { ok: false, reason: `the message is not an EventBridge event: "${field}" is not a string` };
-  }
-  return { ok: true, event: event as unknown as IncomingEvent };
-}
 
 /** Handles one event: a request of some kind, or a cancel. Throws when it should be tried again later. */
-async function handle(event: IncomingEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn'>, waitedMs: number): Promise<unknown> {
+async function handle(event: IncomingEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'dynamodb'>, waitedMs: number): Promise<unknown> {
   const detailType = event['detail-type'];
-  if (detailType === CANCEL_DETAIL_TYPE) return cancelResourceOperation(event, ports, waitedMs);
-  const kind = REQUEST_KINDS[detailType];
+  const cancel = Object.hasOwn(CANCELS, detailType) ? CANCELS[detailType] : undefined;
+  if (cancel) return cancel.handle(event, ports, waitedMs);
+  const kind = Object.hasOwn(REQUEST_KINDS, detailType) ? REQUEST_KINDS[detailType] : undefined;
   if (kind) return ingestRequest(kind, event, ports);
   // The rule routes only request types here; anything else is still answered, never dropped.
   return rejectRequest(event, `"${boundedText(detailType)}" is not a request Shepherd takes`, [
@@ -68,7 +56,7 @@ async function handle(event: IncomingEvent, ports: Uses<'cloudControl' | 'eventB
  * One message: true when it is done with (handled, or parked as unreadable),
  * false when it must stay on the queue and come back later.
  */
-async function takeRequest(record: SQSRecord, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'sqs'>): Promise<boolean> {
+async function takeRequest(record: SQSRecord, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'sqs' | 'dynamodb'>): Promise<boolean> {
   const parsed = parseEnvelope(record.body);
   if (!parsed.ok) return park(record, parsed.reason, ports);
   const { event } = parsed;
@@ -125,7 +113,7 @@ async function park(record: SQSRecord, reason: string, ports: Uses<'sqs'>): Prom
  * the other so each log line carries its own request; the ones to try again
  * are reported, and backed off.
  */
-export async function takeRequests(event: SQSEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'sqs'>): Promise<SQSBatchResponse> {
+export async function takeRequests(event: SQSEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'sqs' | 'dynamodb'>): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records ?? []) {
     // Never run into the function's timeout: the whole batch would come back, the messages already handled

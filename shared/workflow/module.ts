@@ -6,10 +6,16 @@
  * intake's routing, the rescue's terminal events, the local stack's progress
  * lines and the packaging tests.
  *
- * This file holds types and small constructors only: a Task function's bundle
- * never imports a workflow declaration (it would carry every step's code).
+ * This file holds types and small constructors only. A Task function's bundle
+ * never imports a workflow declaration (it would carry the workflow's other
+ * steps); the intake, the rescue, the sweep and the redrive, which act for
+ * every workflow, read them through the registry.
  */
-import type { ClientName } from '../runtime/ports';
+import type { z } from 'zod';
+import type { DetailOf, EventContract, TerminalEventContract } from '../contracts/contract';
+import type { IncomingEvent } from '../events/reject';
+import type { ClientName, Uses } from '../runtime/ports';
+import type { RequestKind } from './ingest';
 
 /** An IAM statement as serverless-iam-roles-per-function takes it: values may be CloudFormation intrinsics or serverless variables. */
 export interface IamStatement {
@@ -66,15 +72,89 @@ export interface TaskFunction {
   memorySize?: number;
 }
 
-/** What the deployment and the local stack need to know of a workflow. */
-export interface WorkflowDeployment {
+/** What the rescue reads of a terminal event's detail, and sets (its status). */
+export type RescuedDetail = { status: string; errorCode?: string; statusMessage?: string };
+
+/** A workflow's terminal event, as the rescue sends it for an execution that closed without sending it. */
+export interface TerminalContract {
+  /** The workflow's terminal event. */
+  contract: TerminalEventContract;
+  /** The terminal event's detail for a workflow state, as the workflow's own emit step builds it. */
+  detail: (state: never, now: Date) => RescuedDetail;
+  /** The status a stopped (ABORTED) execution reports, where the contract has one. */
+  abortedStatus: string;
+  /** Whether the contract has TIMED_OUT. */
+  hasTimedOut: boolean;
+  /**
+   * States entered once the operation's outcome is known: an execution that
+   * ends in one of them (a PutEvents outage outlasting the emit step's
+   * retries, say) did its work, and the rescue sends the terminal event the
+   * workflow meant to send. The value is where a failure there belongs in
+   * the state: undefined for the emit step (the outcome stands as it is), or
+   * the field the workflow's own Catch writes (the fan-out's announceFailure,
+   * which the completion counts as events not delivered).
+   */
+  outcomeKnownIn: Record<string, string | undefined>;
+}
+
+/** The statuses a terminal contract's detail can have. */
+type StatusOf<C extends TerminalEventContract> = DetailOf<C> extends { status: infer S extends string } ? S : never;
+
+/**
+ * A workflow's terminal entry, checked against its terminal contract: the
+ * detail builder builds that contract's detail, the aborted status is one the
+ * contract has, and only a contract with TIMED_OUT can say it has it. (The
+ * rescue then sends the detail through the contract it was checked with.)
+ */
+export function terminalOf<C extends TerminalEventContract>(entry: {
+  contract: C;
+  detail: (state: never, now: Date) => NoInfer<DetailOf<C>> & RescuedDetail;
+  abortedStatus: NoInfer<StatusOf<C>>;
+  hasTimedOut: 'TIMED_OUT' extends NoInfer<StatusOf<C>> ? boolean : false;
+  outcomeKnownIn: TerminalContract['outcomeKnownIn'];
+}): TerminalContract {
+  return entry;
+}
+
+/** A kind of request a workflow takes: its contract and the stage's allowlist for it (the workflow is the one declaring it). */
+export type WorkflowRequest = Omit<RequestKind, 'workflow'>;
+
+/** A request kind, typed by its contract (authorize and carry see the validated request), then kept as any other. */
+export function requestOf<S extends z.ZodType<{ requestId?: string }>>(kind: Omit<RequestKind<S>, 'workflow'>): WorkflowRequest {
+  return kind as unknown as WorkflowRequest;
+}
+
+/**
+ * A request that cancels one of a workflow's running requests; the intake hands it over as it comes. Declared
+ * beside the workflow (`shared/<workflow>/workflow.ts`) and registered in CANCELS (shared/workflows.ts).
+ */
+export interface WorkflowCancel {
+  contract: EventContract;
+  /** Resolves when the cancel is done with (applied or rejected); throws RetryLater or a transient error to be tried again. */
+  handle: (event: IncomingEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn'>, waitedMs: number) => Promise<unknown>;
+}
+
+/** Everything Shepherd needs to know of a workflow, in its own folder (`shared/<workflow>/workflow.ts`). */
+export interface WorkflowModule {
   /** `resource-operation`: its ASL is `workflows/<name>.asl.json`, its state machine `<service>-<stage>-<name>`. */
   name: string;
-  /** The detail-types of the requests it takes (the request rule matches them), cancels included. */
-  requestDetailTypes: string[];
+  /** The requests it takes; the request rule matches their detail-types, the intake routes them here. */
+  requests: WorkflowRequest[];
+  /** Its one terminal event, and where in the ASL the outcome is known (the rescue). */
+  terminal: TerminalContract;
+  /**
+   * Every event contract it owns (shared/<workflow>/events/, one per file), by the name the contracts table
+   * (shared/contracts/events.ts) gives it: its requests, its cancel, its terminal event and any other it emits.
+   */
+  events: Record<string, EventContract>;
   /** The field of the execution state where its steps keep their progress (`polls`, …): the local stack's progress lines read it. */
   progressRecord: string;
   tasks: TaskFunction[];
+}
+
+/** The detail-types of the requests a workflow takes. */
+export function requestDetailTypes(workflow: Pick<WorkflowModule, 'requests'>): string[] {
+  return workflow.requests.map((request) => request.contract.detailType);
 }
 
 /** `resource-operation` → `ResourceOperationStateMachine`, the logical id serverless-step-functions gives it. */

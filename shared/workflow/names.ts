@@ -1,28 +1,22 @@
 /**
- * The workflows, by the names their state machines carry
- * (`<service>-<stage>-<workflow>`, serverless.yml), and how to find a
- * workflow's state machine among the ARNs a function is configured with.
+ * How a workflow's state machine is named (`<service>-<stage>-<workflow>`,
+ * config/workflows.js) and found among the ARNs a function is configured with.
+ * The workflows themselves are registered in shared/workflows.ts; this file
+ * does not import them, so the workflows' own code can use it.
  */
 import { required } from '../runtime/config';
 
-export const WORKFLOW_NAMES = [
-  'resource-operation',
-  'portfolio-share',
-  'organizations-access',
-  'provisioned-product-properties',
-  'program-management-account',
-] as const;
-export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
+/** A registered workflow's name (shared/workflows.ts), as its state machine's name ends. */
+export type WorkflowName = string;
 
-/** The workflow a state machine runs, from its name. */
-export function workflowOf(stateMachineArn: string): WorkflowName | undefined {
-  const name = stateMachineArn.split(':').pop() ?? '';
-  return WORKFLOW_NAMES.find((workflow) => name.endsWith(`-${workflow}`));
-}
-
-/** The state machine of a workflow among the configured ones (STATE_MACHINE_ARNS). */
+/** The state machine of a workflow among the configured ones (STATE_MACHINE_ARNS): the one whose name is `…-<workflow>`. */
 export function stateMachineArnFor(workflow: WorkflowName, stateMachineArns: string[]): string {
-  return required(stateMachineArns.find((arn) => workflowOf(arn) === workflow) ?? '', `STATE_MACHINE_ARNS (the ${workflow} state machine)`);
+  // Shepherd's state machines are `<service>-<stage>-<workflow>`: the name without the service and stage is the workflow.
+  const matches = stateMachineArns.filter((arn) => (arn.split(':').pop() ?? '').endsWith(`-${workflow}`));
+  // The shortest match: `…-share` must not be taken for `…-portfolio-share` (no two workflows share a name, so the
+  // exact one is the shortest).
+  const arn = matches.sort((x, y) => x.length - y.length)[0];
+  return required(arn ?? '', `STATE_MACHINE_ARNS (the ${workflow} state machine)`);
 }
 
 export function executionArnFor(stateMachineArn: string, name: string): string {

@@ -24,8 +24,8 @@ import { required } from '../runtime/config';
 import { asTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { rescueTerminalEvent } from './rescue';
-import { parseEnvelope } from './intake';
-import { CANCEL_DETAIL_TYPE, REQUEST_KINDS } from './requests';
+import { parseEnvelope } from '../events/envelope';
+import { REQUEST_CONTRACTS } from '../contracts/events';
 
 export interface RedriveSummary {
   /** Request events put back on the request queue. */
@@ -51,10 +51,13 @@ export const MAX_MESSAGES_PER_RUN = 2_000;
 
 type Outcome = 'requeued' | 'republished' | 'rescued' | 'dropped' | 'left';
 
+/** Every kind of request, cancels included (the contracts of direction `request`). */
+const REQUEST_DETAIL_TYPES: ReadonlySet<string> = new Set(REQUEST_CONTRACTS.map((contract) => contract.detailType));
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function isRequestEvent(value: unknown): value is { 'detail-type': string } {
-  return isObject(value) && typeof value['detail-type'] === 'string' && (value['detail-type'] in REQUEST_KINDS || value['detail-type'] === CANCEL_DETAIL_TYPE);
+  return isObject(value) && typeof value['detail-type'] === 'string' && REQUEST_DETAIL_TYPES.has(value['detail-type']);
 }
 
 function statusChangeArn(value: unknown): string | undefined {

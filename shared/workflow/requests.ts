@@ -1,29 +1,17 @@
 /**
- * Every kind of request Shepherd takes, by detail-type: its contract, the
- * workflow that runs it and the stage's allowlist for it (every kind has one:
- * an unlisted stage allows no AWS change of any kind). The intake routes
- * by this table; a new workflow's request is one more line here.
+ * Every kind of request Shepherd takes, by detail-type, from the workflows'
+ * declarations (shared/workflows.ts): its contract, the workflow that runs it
+ * and the stage's allowlist for it (every kind has one: an unlisted stage
+ * allows no AWS change of any kind); and the cancels, which are requests
+ * about another request, not a workflow of their own. The intake routes by
+ * these tables.
  */
-import { contracts } from '../contracts/events';
-import {
-  authorizeOrganizationsAccessChange,
-  authorizePortfolioShare,
-  authorizeProgramManagementAccountUpdate,
-  authorizeProvisionedProductUpdate,
-  authorizeResourceOperation,
-} from '../guardrails';
-import { carryDocuments } from '../resource-operation/documents';
+import { CANCELS as CANCEL_LIST, WORKFLOWS } from '../workflows';
 import type { RequestKind } from './ingest';
+import type { WorkflowCancel } from './module';
 
-export const REQUEST_KINDS: Record<string, RequestKind> = Object.fromEntries(
-  [
-    { contract: contracts.resourceOperationRequested, workflow: 'resource-operation', authorize: authorizeResourceOperation, carry: carryDocuments },
-    { contract: contracts.portfolioShareRequested, workflow: 'portfolio-share', authorize: authorizePortfolioShare },
-    { contract: contracts.organizationsAccessChangeRequested, workflow: 'organizations-access', authorize: authorizeOrganizationsAccessChange },
-    { contract: contracts.provisionedProductPropertiesUpdateRequested, workflow: 'provisioned-product-properties', authorize: authorizeProvisionedProductUpdate },
-    { contract: contracts.programManagementAccountUpdateRequested, workflow: 'program-management-account', authorize: authorizeProgramManagementAccountUpdate },
-  ].map((kind) => [kind.contract.detailType, kind as unknown as RequestKind]),
+export const REQUEST_KINDS: Readonly<Record<string, RequestKind>> = Object.fromEntries(
+  WORKFLOWS.flatMap((workflow) => workflow.requests.map((request) => [request.contract.detailType, { ...request, workflow: workflow.name }])),
 );
 
-/** Cancels are requests about another request, not a workflow of their own. */
-export const CANCEL_DETAIL_TYPE = contracts.resourceOperationCancelRequested.detailType;
+export const CANCELS: Readonly<Record<string, WorkflowCancel>> = Object.fromEntries(CANCEL_LIST.map((cancel) => [cancel.contract.detailType, cancel]));

@@ -10,85 +10,30 @@
  * the others find it sent.
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
-import type { DetailOf, TerminalEventContract } from '../contracts/contract';
-import { contracts } from '../contracts/events';
 import { emitTerminalEvent, terminalKey } from '../events/terminal';
-import { completionDetail } from '../resource-operation/completion';
-import { shareCompletionDetail } from '../portfolio-share/completion';
-import { accessChangedDetail } from '../organizations-access/completion';
-import { propertiesUpdatedDetail } from '../provisioned-product/completion';
-import { accountUpdatedDetail } from '../program-management-account/update';
 import { TransientServiceError, asTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import type { WorkflowInput } from './ingest';
-import { workflowOf, type WorkflowName } from './names';
-
-/** What the rescue reads of a terminal event's detail, and sets (its status). */
-type RescuedDetail = { status: string; errorCode?: string; statusMessage?: string };
-
-interface TerminalContract {
-  /** The workflow's terminal event. */
-  contract: TerminalEventContract;
-  /** The terminal event's detail for a workflow state, as the workflow's own emit step builds it. */
-  detail: (state: never, now: Date) => RescuedDetail;
-  /** The status a stopped (ABORTED) execution reports, where the contract has one. */
-  abortedStatus: string;
-  /** Whether the contract has TIMED_OUT. */
-  hasTimedOut: boolean;
-  /**
-   * States entered once the operation's outcome is known: an execution that
-   * ends in one of them (a PutEvents outage outlasting the emit step's
-   * retries, say) did its work, and the rescue sends the terminal event the
-   * workflow meant to send. The value is where a failure there belongs in
-   * the state: undefined for the emit step (the outcome stands as it is), or
-   * the field the workflow's own Catch writes (the fan-out's announceFailure,
-   * which the completion counts as events not delivered).
-   */
-  outcomeKnownIn: Record<string, string | undefined>;
-}
-
-/** The statuses a terminal contract's detail can have. */
-type StatusOf<C extends TerminalEventContract> = DetailOf<C> extends { status: infer S extends string } ? S : never;
+import { WORKFLOWS } from '../workflows';
+import type { TerminalContract } from './module';
+import type { WorkflowName } from './names';
 
 /**
- * A workflow's entry, checked against its terminal contract: the detail
- * builder builds that contract's detail, the aborted status is one the
- * contract has, and only a contract with TIMED_OUT can say it has it. (The
- * rescue then sends the detail through the contract it was checked with.)
+ * Each workflow's terminal event, and where its outcome is known, from its
+ * declaration (exported for the test that checks the state names).
  */
-function terminalOf<C extends TerminalEventContract>(entry: {
-  contract: C;
-  detail: (state: never, now: Date) => NoInfer<DetailOf<C>> & RescuedDetail;
-  abortedStatus: NoInfer<StatusOf<C>>;
-  hasTimedOut: 'TIMED_OUT' extends NoInfer<StatusOf<C>> ? boolean : false;
-  outcomeKnownIn: TerminalContract['outcomeKnownIn'];
-}): TerminalContract {
-  return entry;
-}
+export const TERMINALS: Readonly<Record<WorkflowName, TerminalContract>> = Object.fromEntries(WORKFLOWS.map((workflow) => [workflow.name, workflow.terminal]));
 
-/** Each workflow's terminal event, and where its outcome is known (exported for the test that checks the state names). */
-export const WORKFLOWS: Record<WorkflowName, TerminalContract> = {
-  'resource-operation': terminalOf({
-    contract: contracts.resourceOperationCompleted, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
-    outcomeKnownIn: { 'Read Back What The Create Left': undefined, 'Emit Completion Event': undefined },
-  }),
-  'portfolio-share': terminalOf({
-    contract: contracts.portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
-    outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Emit Share Completion Event': undefined },
-  }),
-  'organizations-access': terminalOf({
-    contract: contracts.organizationsAccessChanged, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
-    outcomeKnownIn: { 'Emit Access Changed Event': undefined },
-  }),
-  'provisioned-product-properties': terminalOf({
-    contract: contracts.provisionedProductPropertiesUpdated, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
-    outcomeKnownIn: { 'Emit Properties Updated Event': undefined },
-  }),
-  'program-management-account': terminalOf({
-    contract: contracts.programManagementAccountUpdated, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false,
-    outcomeKnownIn: { 'Emit Account Updated Event': undefined },
-  }),
-};
+/**
+ * The workflow a state machine runs, from its name (`<service>-<stage>-<workflow>`): the longest registered name
+ * it ends with, so no workflow is taken for another whose name ends its own.
+ */
+export function workflowOf(stateMachineArn: string): WorkflowName | undefined {
+  const name = stateMachineArn.split(':').pop() ?? '';
+  return WORKFLOWS.map((workflow) => workflow.name as string)
+    .filter((workflow) => name.endsWith(`-${workflow}`))
+    .sort((x, y) => y.length - x.length)[0];
+}
 
 const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 /** The longest a workflow runs (every workflow's TimeoutSeconds; test/workflow/asl.test.ts holds them to it). */
@@ -128,7 +73,7 @@ export async function rescueTerminalEvent(executionArn: string, ports: Uses<'eve
     // whether or not the ledger could record it (a DynamoDB outage at that moment).
     if (typeof (recorded?.state.completion as { eventId?: unknown } | undefined)?.eventId === 'string') return 'ALREADY_EMITTED';
     const state: Record<string, unknown> = { ...recorded?.state, requestId: input.requestId, eventId: input.eventId, requestedAt: input.requestedAt, request: input.request };
-    const contract = WORKFLOWS[workflow];
+    const contract = TERMINALS[workflow]!;
     const failure = {
       Error: execution.error ?? (execution.status === 'TIMED_OUT' ? 'States.Timeout' : 'ExecutionAborted'),
       Cause: execution.cause ?? `the execution ended ${execution.status} before sending its terminal event`,

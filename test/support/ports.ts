@@ -8,7 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { lambdaContext as buildLambdaContext } from '../../local/harness/lambda-context';
 import type { Ports } from '../../shared/runtime/ports';
-import { WORKFLOW_NAMES } from '../../shared/workflow/names';
+import { WORKFLOWS } from '../../shared/workflows';
 import { memoryLedger } from './memory-ledger';
 
 export const NOW = new Date('2026-11-25T09:00:00.000Z');
@@ -35,7 +35,7 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
       ledgerTable: 'shepherd-test-ledger', deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-dead-letters',
       requestQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests',
       requestDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shepherd-test-requests-dead-letters',
-      stateMachineArns: WORKFLOW_NAMES.map((w) => STATE_MACHINE_ARN.replace('resource-operation', w)), sweepLookbackSeconds: 3600, stage: 'local', partition: 'aws', accountId: '123456789012',
+      stateMachineArns: WORKFLOWS.map((w) => STATE_MACHINE_ARN.replace('resource-operation', w.name)), sweepLookbackSeconds: 3600, stage: 'local', partition: 'aws', accountId: '123456789012',
     },
     logger: new Logger({ serviceName: 'shepherd-test', logLevel: 'SILENT' }),
     invocation: { remainingMs: () => 60_000 },

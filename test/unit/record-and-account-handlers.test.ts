@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-partnercentral-channel';
 import { DescribeRecordCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build as buildCheck } from '../../functions/check-provisioned-product-update';
-import { build as buildStart } from '../../functions/start-provisioned-product-update';
-import { build as buildUpdate } from '../../functions/update-program-management-account';
+import { build as buildCheck } from '../../shared/provisioned-product/handlers/check-provisioned-product-update';
+import { build as buildStart } from '../../shared/provisioned-product/handlers/start-provisioned-product-update';
+import { build as buildUpdate } from '../../shared/program-management-account/handlers/update-program-management-account';
 import type { PropertiesUpdateState, RecordProgress } from '../../shared/provisioned-product/model';
 import { idempotencyToken } from '../../shared/provisioned-product/update';
 import type { AccountUpdateState } from '../../shared/program-management-account/update';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { FUNCTION_DIED_ERRORS, OUTAGE_ERRORS, expectedRetryWindowSeconds, lintWorkflow, lintWorkflows, workflowFiles } from '../../tooling/asl-lint';
 import { loadServiceModel, visitStates, type AslDefinition } from '../../tooling/serverless-config';
-import { MAX_EXECUTION_SECONDS, WORKFLOWS as RESCUED_WORKFLOWS } from '../../shared/workflow/rescue';
+import { MAX_EXECUTION_SECONDS, TERMINALS as RESCUED_WORKFLOWS } from '../../shared/workflow/rescue';
 
 const root = join(__dirname, '..', '..');
 

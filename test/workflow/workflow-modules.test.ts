@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REQUEST_CONTRACTS } from '../../shared/contracts/events';
-import { stateMachineLogicalId } from '../../shared/workflow/module';
-import { WORKFLOW_DEPLOYMENTS } from '../../shared/workflows';
+import { requestDetailTypes, stateMachineLogicalId } from '../../shared/workflow/module';
+import { CANCELS, WORKFLOWS, requestDetailTypes as registeredDetailTypes } from '../../shared/workflows';
 import { functionLogicalId, loadServiceModel } from '../../tooling/serverless-config';
 
 const root = join(__dirname, '..', '..');
@@ -38,7 +38,7 @@ function resultPaths(states: Record<string, State>, out: string[] = []): string[
 
 const definitionOf = (name: string) => JSON.parse(readFileSync(join(root, 'workflows', `${name}.asl.json`), 'utf8')) as { States: Record<string, State> };
 
-describe.each(WORKFLOW_DEPLOYMENTS.map((w) => [w.name, w] as const))('workflow %s', (name, workflow) => {
+describe.each(WORKFLOWS.map((w) => [w.name, w] as const))('workflow %s', (name, workflow) => {
   it('has its ASL file, run by a state machine of the same name in the serverless configuration', () => {
     expect(existsSync(join(root, 'workflows', `${name}.asl.json`))).toBe(true);
     const machine = Object.values(service.stateMachines).find((sm) => sm.logicalId === stateMachineLogicalId(name));
@@ -62,6 +62,13 @@ describe.each(WORKFLOW_DEPLOYMENTS.map((w) => [w.name, w] as const))('workflow %
     }
   });
 
+  it('owns the contracts of its requests, its cancel and its terminal event, each in a file of its own folder', () => {
+    const owned = Object.values(workflow.events);
+    const used = [...workflow.requests.map((r) => r.contract), workflow.terminal.contract];
+    for (const contract of used) expect({ detailType: contract.detailType, owned: owned.includes(contract) }).toEqual({ detailType: contract.detailType, owned: true });
+    expect(owned.filter((c) => c.terminal)).toEqual([workflow.terminal.contract]);
+  });
+
   it('keeps its progress record where its ASL writes it', () => {
     expect(resultPaths(definitionOf(name).States)).toContain(`$.${workflow.progressRecord}`);
   });
@@ -78,17 +85,20 @@ describe.each(WORKFLOW_DEPLOYMENTS.map((w) => [w.name, w] as const))('workflow %
 
 describe('the registry', () => {
   it('routes every request contract to exactly one workflow', () => {
-    const declared = WORKFLOW_DEPLOYMENTS.flatMap((w) => w.requestDetailTypes);
+    const declared = [...WORKFLOWS.flatMap((w) => requestDetailTypes(w)), ...CANCELS.map((c) => c.contract.detailType)];
     expect([...declared].sort()).toEqual(REQUEST_CONTRACTS.map((c) => c.detailType).sort());
+    expect([...registeredDetailTypes()].sort()).toEqual([...declared].sort());
+    // Each cancel belongs to the workflow whose requests it cancels (the one that owns its contract).
+    for (const cancel of CANCELS) expect(WORKFLOWS.filter((w) => (Object.values(w.events) as unknown[]).includes(cancel.contract))).toHaveLength(1);
   });
 
   it('is what the request rule matches', () => {
     const rule = service.rules.find((r) => r.queueName === 'shepherd-local-requests')!;
-    expect(rule.pattern['detail-type']).toEqual(WORKFLOW_DEPLOYMENTS.flatMap((w) => w.requestDetailTypes));
+    expect(rule.pattern['detail-type']).toEqual(registeredDetailTypes());
   });
 
   it('gives no two workflows a function of the same name, and every function of the service is the platform\'s or a workflow\'s', () => {
-    const keys: string[] = WORKFLOW_DEPLOYMENTS.flatMap((w) => w.tasks.map((t) => t.key));
+    const keys: string[] = WORKFLOWS.flatMap((w) => w.tasks.map((t) => t.key));
     expect(new Set(keys).size).toBe(keys.length);
     const platform = Object.keys(service.functions).filter((key) => !keys.includes(key));
     expect(platform.sort()).toEqual(['ingestRequests', 'redriveDeadLetters', 'rescueTerminalEvent', 'sweepUnfinishedRequests']);

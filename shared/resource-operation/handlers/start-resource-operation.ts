@@ -1,9 +1,9 @@
-import { dynamoLedger } from '../shared/runtime/dynamo-ledger';
-import { cloudControl } from '../shared/runtime/clients/cloud-control';
-import { dynamodb } from '../shared/runtime/clients/dynamodb';
-import { defineHandler } from '../shared/runtime/lambda';
-import { startResourceOperation } from '../shared/resource-operation/start';
-import type { WorkflowState } from '../shared/resource-operation/model';
+import { dynamoLedger } from '../../runtime/dynamo-ledger';
+import { cloudControl } from '../../runtime/clients/cloud-control';
+import { dynamodb } from '../../runtime/clients/dynamodb';
+import { defineHandler } from '../../runtime/lambda';
+import { startResourceOperation } from '../start';
+import type { WorkflowState } from '../model';
 
 /**
  * Task `Submit To Cloud Control`: Create/Update/DeleteResource with a ClientToken derived from the request id.
