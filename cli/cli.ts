@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { contracts, SHEPHERD_SOURCE, TERMINAL_DETAIL_TYPES } from '../shared/contracts/events';
+import { contracts, SHEPHERD_SOURCE, TERMINAL_DETAIL_TYPES, type RequestRejected } from '../shared/contracts/events';
+import { WORKFLOWS } from '../shared/workflows';
 import type { EventEnvelope } from '../local/emulators/event-bridge';
 import { eventTime } from '../local/emulators/event-bridge';
 import { LocalStack, type StackEvent } from '../local/harness/stack';
@@ -100,47 +101,18 @@ function clockOffset(stack: LocalStack, started: number): string {
   return `t+${hh}:${mm}:${ss}`;
 }
 
-/** " ErrorCode: message" when the event reports one. */
-function reason(d: { errorCode?: string; statusMessage?: string }): string {
-  return d.errorCode ? `  ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
-}
+/** Each workflow's one-line summaries of its events (its declaration's `summaries`), by detail-type. */
+const SUMMARIES = new Map(WORKFLOWS.flatMap((workflow) => workflow.summaries.map((s) => [s.detailType, s.summary as (detail: unknown) => string] as const)));
 
 function describeEvent(envelope: EventEnvelope): string {
-  // The printer reads each completion's fields by name; the contracts (shared/contracts) type and check them.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const d = envelope.detail as Record<string, any>;
-  switch (envelope['detail-type']) {
-    case contracts.resourceOperationCompleted.detailType: {
-      const target = d.identifier ? `${d.typeName} ${d.identifier}` : d.typeName;
-      const why = d.errorCode ? ` ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
-      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.operation} ${target}  (polls ${d.polls}, attempts ${d.attempts})${why}`;
-    }
-    case contracts.requestRejected.detailType: {
-      const fields = (d.errors ?? []).map((e: { field: string; message: string }) => `${e.field || '(detail)'} ${e.message}`).join('; ');
-      return `${envelope['detail-type']}  ${d.requestId ?? `event ${d.eventId}${d.namedRequestId ? ` (named ${d.namedRequestId})` : ''}`}  ${d.reason}${fields ? ` — ${fields}` : ''}`;
-    }
-    case contracts.portfolioShareAccountFailed.detailType:
-      return `${envelope['detail-type']}  ${d.requestId}  ${d.accountId}  ${d.error}${d.message ? `: ${d.message}` : ''}`;
-    case contracts.portfolioShareCompleted.detailType: {
-      const target = d.target?.accountId ?? `${d.target?.organizationNode?.type} ${d.target?.organizationNode?.value}`;
-      const why = d.errorCode && d.status !== 'PARTIALLY_SUCCEEDED' ? ` ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
-      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.operation} ${d.portfolioId} → ${target}  (${d.successfulAccounts} ok, ${d.failedAccounts} failed, polls ${d.polls})${why}`;
-    }
-    case contracts.organizationsAccessChanged.detailType: {
-      const why = d.errorCode ? ` ${d.errorCode}${d.statusMessage ? `: ${d.statusMessage}` : ''}` : '';
-      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.enable ? 'enable' : 'disable'} → ${d.accessStatus ?? '?'}  (polls ${d.polls})${why}`;
-    }
-    case contracts.provisionedProductPropertiesUpdated.detailType: {
-      const applied = Object.entries(d.properties ?? d.requestedProperties ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.provisionedProductId} ${applied}  (record ${d.recordId ?? '-'}, polls ${d.polls})${reason(d)}`;
-    }
-    case contracts.programManagementAccountUpdated.detailType: {
-      const account = d.programManagementAccount ? `${d.programManagementAccount.displayName} (revision ${d.programManagementAccount.revision})` : '';
-      return `${envelope['detail-type']}  ${d.requestId}  ${d.status}  ${d.identifier} ${account}${reason(d)}`;
-    }
-    default:
-      return `${envelope['detail-type']}  ${JSON.stringify(d)}`;
+  const summary = SUMMARIES.get(envelope['detail-type']);
+  if (summary) return `${envelope['detail-type']}  ${summary(envelope.detail)}`;
+  if (envelope['detail-type'] === contracts.requestRejected.detailType) {
+    const d = envelope.detail as RequestRejected;
+    const fields = (d.errors ?? []).map((e) => `${e.field || '(detail)'} ${e.message}`).join('; ');
+    return `${envelope['detail-type']}  ${d.requestId ?? `event ${d.eventId}${d.namedRequestId ? ` (named ${d.namedRequestId})` : ''}`}  ${d.reason}${fields ? ` — ${fields}` : ''}`;
   }
+  return `${envelope['detail-type']}  ${JSON.stringify(envelope.detail)}`;
 }
 
 export async function run(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {

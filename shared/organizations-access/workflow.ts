@@ -4,7 +4,7 @@
  * Registered in shared/workflows.ts.
  */
 import { authorizeOrganizationsAccessChange } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { PUT_EVENTS_ON_BUS, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { accessChangedDetail } from './completion';
 import { organizationsAccessChangeRequested } from './events/organizations-access-change-requested';
 import { organizationsAccessChanged } from './events/organizations-access-changed';
@@ -17,6 +17,9 @@ export const organizationsAccessWorkflow = {
     contract: organizationsAccessChanged, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Emit Access Changed Event': undefined },
   }),
+  summaries: [
+    summaryOf(organizationsAccessChanged, (d) => `${d.requestId}  ${d.status}  ${d.enable ? 'enable' : 'disable'} → ${d.accessStatus ?? '?'}  (polls ${d.polls})${reasonOf(d, ' ')}`),
+  ],
   progressRecord: 'access',
   tasks: [
     {

@@ -4,7 +4,7 @@
  * one event per failed account. Registered in shared/workflows.ts.
  */
 import { authorizePortfolioShare } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { PUT_EVENTS_ON_BUS, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { shareCompletionDetail } from './completion';
 import { portfolioShareAccountFailed } from './events/portfolio-share-account-failed';
 import { portfolioShareCompleted } from './events/portfolio-share-completed';
@@ -18,6 +18,14 @@ export const portfolioShareWorkflow = {
     contract: portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Emit Share Completion Event': undefined },
   }),
+  summaries: [
+    summaryOf(portfolioShareAccountFailed, (d) => `${d.requestId}  ${d.accountId}  ${d.error}${d.message ? `: ${d.message}` : ''}`),
+    summaryOf(portfolioShareCompleted, (d) => {
+      const target = d.target?.accountId ?? `${d.target?.organizationNode?.type} ${d.target?.organizationNode?.value}`;
+      const why = d.status !== 'PARTIALLY_SUCCEEDED' ? reasonOf(d, ' ') : '';
+      return `${d.requestId}  ${d.status}  ${d.operation} ${d.portfolioId} → ${target}  (${d.successfulAccounts} ok, ${d.failedAccounts} failed, polls ${d.polls})${why}`;
+    }),
+  ],
   progressRecord: 'share',
   tasks: [
     {

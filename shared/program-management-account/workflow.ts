@@ -4,7 +4,7 @@
  * Registered in shared/workflows.ts.
  */
 import { authorizeProgramManagementAccountUpdate } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { PUT_EVENTS_ON_BUS, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { programManagementAccountUpdateRequested } from './events/program-management-account-update-requested';
 import { programManagementAccountUpdated } from './events/program-management-account-updated';
 import { accountUpdatedDetail } from './update';
@@ -17,6 +17,12 @@ export const programManagementAccountWorkflow = {
     contract: programManagementAccountUpdated, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false,
     outcomeKnownIn: { 'Emit Account Updated Event': undefined },
   }),
+  summaries: [
+    summaryOf(programManagementAccountUpdated, (d) => {
+      const account = d.programManagementAccount ? `${d.programManagementAccount.displayName} (revision ${d.programManagementAccount.revision})` : '';
+      return `${d.requestId}  ${d.status}  ${d.identifier} ${account}${reasonOf(d)}`;
+    }),
+  ],
   progressRecord: 'update',
   tasks: [
     {

@@ -4,7 +4,7 @@
  * Registered in shared/workflows.ts.
  */
 import { authorizeProvisionedProductUpdate } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, passRoleStatements, requestOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { PUT_EVENTS_ON_BUS, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { propertiesUpdatedDetail } from './completion';
 import { provisionedProductPropertiesUpdateRequested } from './events/provisioned-product-properties-update-requested';
 import { provisionedProductPropertiesUpdated } from './events/provisioned-product-properties-updated';
@@ -17,6 +17,12 @@ export const provisionedProductWorkflow = {
     contract: provisionedProductPropertiesUpdated, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Emit Properties Updated Event': undefined },
   }),
+  summaries: [
+    summaryOf(provisionedProductPropertiesUpdated, (d) => {
+      const applied = Object.entries(d.properties ?? d.requestedProperties ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      return `${d.requestId}  ${d.status}  ${d.provisionedProductId} ${applied}  (record ${d.recordId ?? '-'}, polls ${d.polls})${reasonOf(d)}`;
+    }),
+  ],
   progressRecord: 'record',
   tasks: [
     {

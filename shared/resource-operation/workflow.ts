@@ -4,7 +4,7 @@
  * functions run it and what each may do; registered in shared/workflows.ts.
  */
 import { authorizeResourceOperation } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, passRoleStatements, requestOf, terminalOf, type WorkflowCancel, type WorkflowModule } from '../workflow/module';
+import { PUT_EVENTS_ON_BUS, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowCancel, type WorkflowModule } from '../workflow/module';
 import { cancelResourceOperation } from './cancel';
 import { completionDetail } from './completion';
 import { carryDocuments } from './documents';
@@ -20,6 +20,12 @@ export const resourceOperationWorkflow = {
     contract: resourceOperationCompleted, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
     outcomeKnownIn: { 'Read Back What The Create Left': undefined, 'Emit Completion Event': undefined },
   }),
+  summaries: [
+    summaryOf(resourceOperationCompleted, (d) => {
+      const target = d.identifier ? `${d.typeName} ${d.identifier}` : d.typeName;
+      return `${d.requestId}  ${d.status}  ${d.operation} ${target}  (polls ${d.polls}, attempts ${d.attempts})${reasonOf(d, ' ')}`;
+    }),
+  ],
   progressRecord: 'operation',
   tasks: [
     {

@@ -134,6 +134,22 @@ export interface WorkflowCancel {
   handle: (event: IncomingEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn'>, waitedMs: number) => Promise<unknown>;
 }
 
+/** How a person reads one of a workflow's events in one line (the local CLI prints it after the detail-type). */
+export interface EventSummary {
+  detailType: string;
+  summary: (detail: never) => string;
+}
+
+/** An event's one-line summary, typed by its contract. */
+export function summaryOf<C extends EventContract>(contract: C, summary: (detail: DetailOf<C>) => string): EventSummary {
+  return { detailType: contract.detailType, summary: summary as (detail: never) => string };
+}
+
+/** "<gap>ErrorCode: message" when a detail reports one. */
+export function reasonOf(detail: { errorCode?: string | undefined; statusMessage?: string | undefined }, gap = '  '): string {
+  return detail.errorCode ? `${gap}${detail.errorCode}${detail.statusMessage ? `: ${detail.statusMessage}` : ''}` : '';
+}
+
 /** Everything Shepherd needs to know of a workflow, in its own folder (`shared/<workflow>/workflow.ts`). */
 export interface WorkflowModule {
   /** `resource-operation`: its ASL is `workflows/<name>.asl.json`, its state machine `<service>-<stage>-<name>`. */
@@ -147,6 +163,8 @@ export interface WorkflowModule {
    * (shared/contracts/events.ts) gives it: its requests, its cancel, its terminal event and any other it emits.
    */
   events: Record<string, EventContract>;
+  /** A one-line summary of each event it emits, for people watching a run (`shepherd run`). */
+  summaries: EventSummary[];
   /** The field of the execution state where its steps keep their progress (`polls`, …): the local stack's progress lines read it. */
   progressRecord: string;
   tasks: TaskFunction[];
