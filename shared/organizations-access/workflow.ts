@@ -4,7 +4,7 @@
  * Registered in shared/workflows.ts.
  */
 import { authorizeOrganizationsAccessChange } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { emitTerminalTask, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { accessChangedDetail } from './completion';
 import { organizationsAccessChangeRequested } from './events/organizations-access-change-requested';
 import { organizationsAccessChanged } from './events/organizations-access-changed';
@@ -52,15 +52,11 @@ export const organizationsAccessWorkflow = {
       ledger: true,
       iam: [{ Effect: 'Allow', Action: ['servicecatalog:GetAWSOrganizationsAccessStatus'], Resource: ['*'] }],
     },
-    {
+    emitTerminalTask({
       key: 'emitOrganizationsAccessChanged',
       handler: 'shared/organizations-access/handlers/emit-organizations-access-changed.handler',
-      states: ['Emit Access Changed Event'],
-      description: 'Emits the Organizations Access Changed event (Task "Emit Access Changed Event").',
-      clients: ['eventBridge', 'dynamodb'],
-      timeout: 90,
-      ledger: true,
-      iam: [PUT_EVENTS_ON_BUS],
-    },
+      state: 'Emit Access Changed Event',
+      detailType: organizationsAccessChanged.detailType,
+    }),
   ],
 } as const satisfies WorkflowModule;

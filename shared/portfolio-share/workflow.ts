@@ -4,7 +4,7 @@
  * one event per failed account. Registered in shared/workflows.ts.
  */
 import { authorizePortfolioShare } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { PUT_EVENTS_ON_BUS, emitTerminalTask, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { shareCompletionDetail } from './completion';
 import { portfolioShareAccountFailed } from './events/portfolio-share-account-failed';
 import { portfolioShareCompleted } from './events/portfolio-share-completed';
@@ -72,15 +72,11 @@ export const portfolioShareWorkflow = {
         { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }] },
       ],
     },
-    {
+    emitTerminalTask({
       key: 'emitPortfolioShareCompleted',
       handler: 'shared/portfolio-share/handlers/emit-portfolio-share-completed.handler',
-      states: ['Emit Share Completion Event'],
-      description: 'Emits the Portfolio Share Completed event (Task "Emit Share Completion Event").',
-      clients: ['eventBridge', 'dynamodb'],
-      timeout: 90,
-      ledger: true,
-      iam: [PUT_EVENTS_ON_BUS],
-    },
+      state: 'Emit Share Completion Event',
+      detailType: portfolioShareCompleted.detailType,
+    }),
   ],
 } as const satisfies WorkflowModule;

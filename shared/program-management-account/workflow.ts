@@ -4,7 +4,7 @@
  * Registered in shared/workflows.ts.
  */
 import { authorizeProgramManagementAccountUpdate } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { emitTerminalTask, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { programManagementAccountUpdateRequested } from './events/program-management-account-update-requested';
 import { programManagementAccountUpdated } from './events/program-management-account-updated';
 import { accountUpdatedDetail } from './update';
@@ -41,15 +41,11 @@ export const programManagementAccountWorkflow = {
         },
       ],
     },
-    {
+    emitTerminalTask({
       key: 'emitProgramManagementAccountUpdated',
       handler: 'shared/program-management-account/handlers/emit-program-management-account-updated.handler',
-      states: ['Emit Account Updated Event'],
-      description: 'Emits the Program Management Account Updated event (Task "Emit Account Updated Event").',
-      clients: ['eventBridge', 'dynamodb'],
-      timeout: 90,
-      ledger: true,
-      iam: [PUT_EVENTS_ON_BUS],
-    },
+      state: 'Emit Account Updated Event',
+      detailType: programManagementAccountUpdated.detailType,
+    }),
   ],
 } as const satisfies WorkflowModule;

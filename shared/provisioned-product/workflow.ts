@@ -4,7 +4,7 @@
  * Registered in shared/workflows.ts.
  */
 import { authorizeProvisionedProductUpdate } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { emitTerminalTask, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
 import { propertiesUpdatedDetail } from './completion';
 import { provisionedProductPropertiesUpdateRequested } from './events/provisioned-product-properties-update-requested';
 import { provisionedProductPropertiesUpdated } from './events/provisioned-product-properties-updated';
@@ -47,16 +47,11 @@ export const provisionedProductWorkflow = {
       clients: ['serviceCatalog'],
       iam: [{ Effect: 'Allow', Action: ['servicecatalog:DescribeRecord'], Resource: ['*'] }],
     },
-    {
+    emitTerminalTask({
       key: 'emitProvisionedProductUpdated',
       handler: 'shared/provisioned-product/handlers/emit-provisioned-product-updated.handler',
-      states: ['Emit Properties Updated Event'],
-      description: 'Emits the Provisioned Product Properties Updated event (Task "Emit Properties Updated Event").',
-      clients: ['eventBridge', 'dynamodb'],
-      timeout: 90,
-      // The ledger: this function's side effects happen once.
-      ledger: true,
-      iam: [PUT_EVENTS_ON_BUS],
-    },
+      state: 'Emit Properties Updated Event',
+      detailType: provisionedProductPropertiesUpdated.detailType,
+    }),
   ],
 } as const satisfies WorkflowModule;

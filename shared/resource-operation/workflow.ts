@@ -4,7 +4,7 @@
  * functions run it and what each may do; registered in shared/workflows.ts.
  */
 import { authorizeResourceOperation } from '../guardrails';
-import { PUT_EVENTS_ON_BUS, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowCancel, type WorkflowModule } from '../workflow/module';
+import { emitTerminalTask, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowCancel, type WorkflowModule } from '../workflow/module';
 import { cancelResourceOperation } from './cancel';
 import { completionDetail } from './completion';
 import { carryDocuments } from './documents';
@@ -62,17 +62,12 @@ export const resourceOperationWorkflow = {
       environment: { MAX_ATTEMPTS: '${self:custom.shepherd.maxAttempts}' },
       iam: [{ Effect: 'Allow', Action: ['cloudformation:GetResourceRequestStatus'], Resource: ['*'] }],
     },
-    {
+    emitTerminalTask({
       key: 'emitResourceOperationCompleted',
       handler: 'shared/resource-operation/handlers/emit-resource-operation-completed.handler',
-      states: ['Emit Completion Event'],
-      description: 'Emits the Resource Operation Completed event (Task "Emit Completion Event").',
-      clients: ['eventBridge', 'dynamodb'],
-      timeout: 90,
-      // The ledger: this function's side effects happen once.
-      ledger: true,
-      iam: [PUT_EVENTS_ON_BUS],
-    },
+      state: 'Emit Completion Event',
+      detailType: resourceOperationCompleted.detailType,
+    }),
   ],
 } as const satisfies WorkflowModule;
 

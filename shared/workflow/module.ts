@@ -72,6 +72,23 @@ export interface TaskFunction {
   memorySize?: number;
 }
 
+/**
+ * The Task function that emits a workflow's terminal event: PutEvents on Shepherd's bus, once through the
+ * ledger (so it uses DynamoDB too), with 90 s for its retries of failed entries.
+ */
+export function emitTerminalTask(task: { key: string; handler: string; state: string; detailType: string }) {
+  return {
+    key: task.key,
+    handler: task.handler,
+    states: [task.state],
+    description: `Emits the ${task.detailType} event (Task "${task.state}").`,
+    clients: ['eventBridge', 'dynamodb'],
+    timeout: 90,
+    ledger: true,
+    iam: [PUT_EVENTS_ON_BUS],
+  } as const satisfies TaskFunction;
+}
+
 /** What the rescue reads of a terminal event's detail, and sets (its status). */
 export type RescuedDetail = { status: string; errorCode?: string; statusMessage?: string };
 
