@@ -1,7 +1,8 @@
 /**
  * Hostile-input corpus, end to end on the local stack.
  *
- * Every entry of bad-requests.json is a malformed or hostile request event
+ * Every entry of bad-requests/<workflow>.json (one file per workflow folder, each
+ * with the requests of that workflow) is a malformed or hostile request event
  * (wrong types, missing and unknown fields, oversized strings and documents,
  * control characters, homoglyphs and bidi tricks, wrong-kind ARNs, patch
  * documents that are not RFC 6902, injection strings in strictly patterned
@@ -18,7 +19,7 @@
  * The events are injected as whole envelopes, so the oversized ones reach the
  * intake without tripping the 256 KB PutEvents limit first.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiCall } from '../../local/emulators/aws-server';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
@@ -35,7 +36,12 @@ interface CorpusEntry {
   code: string;
 }
 
-const corpus = JSON.parse(readFileSync(join(__dirname, 'bad-requests.json'), 'utf8')) as CorpusEntry[];
+/** Every workflow's cases: a new workflow adds its own file (at least 10 cases for each request it takes). */
+const corpusDir = join(__dirname, 'bad-requests');
+const corpus = readdirSync(corpusDir)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .flatMap((file) => JSON.parse(readFileSync(join(corpusDir, file), 'utf8')) as CorpusEntry[]);
 
 const requestDetailTypes = Object.values(contracts as Record<string, EventContract>)
   .filter((c) => c.direction === 'request')

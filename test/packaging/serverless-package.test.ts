@@ -10,6 +10,7 @@ import { contracts, requestRulePattern, type EventContract } from '../../shared/
 import { loadServiceModel } from '../../tooling/serverless-config';
 import { guardrailsFor, passRoleStatements } from '../../shared/guardrails';
 import { normaliseTemplate } from '../support/template';
+import { WORKFLOWS } from '../../shared/workflows';
 
 const root = join(__dirname, '..', '..');
 let template: { Resources: Record<string, { Type: string; Properties: any }> };
@@ -55,7 +56,8 @@ describe('serverless package', () => {
 
   it('bundles one artifact per function', () => {
     const functionKeys = Object.keys(loadServiceModel(root).functions);
-    expect(functionKeys).toHaveLength(19);
+    // The platform's four, and each workflow's Task functions (their declarations, shared/workflows.ts).
+    expect(functionKeys).toHaveLength(4 + WORKFLOWS.reduce((n, workflow) => n + workflow.tasks.length, 0));
     for (const key of functionKeys) expect(artifacts).toContain(`${key}.zip`);
   });
 
@@ -301,7 +303,7 @@ describe('serverless package', () => {
     for (const [, machine] of ofType('AWS::StepFunctions::StateMachine')) {
       expect(machine.Properties.EncryptionConfiguration).toEqual({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: { 'Fn::Sub': '${DataKey.Arn}' }, KmsDataKeyReusePeriodSeconds: 300 });
     }
-    expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(5);
+    expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(WORKFLOWS.length);
     for (const [id, queue] of ofType('AWS::SQS::Queue')) {
       expect({ id, key: queue.Properties.KmsMasterKeyId }).toEqual({ id, key: keyArn });
       expect(queue.Properties.SqsManagedSseEnabled).toBeUndefined();
@@ -370,7 +372,7 @@ describe('serverless package', () => {
     // The log-delivery actions Step Functions requires of the execution role, on * (vended log delivery has no resource-level permissions).
     const logDelivery = ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'];
     const machineRoles = ofType('AWS::IAM::Role').filter(([id]) => id.endsWith('StateMachineRole'));
-    expect(machineRoles).toHaveLength(5);
+    expect(machineRoles).toHaveLength(WORKFLOWS.length);
     for (const [id, role] of machineRoles) {
       const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
       const actions = statements.flatMap((st: any) => [st.Action].flat()).sort();

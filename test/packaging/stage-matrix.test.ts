@@ -7,6 +7,7 @@
  * them by config/role-names.js.
  */
 import { execFile } from 'node:child_process';
+import { WORKFLOWS } from '../../shared/workflows';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,8 @@ describe.each(STAGES.flatMap((stage) => REGIONS.map((region) => [stage, region])
 
   it('names every function role within 64 characters, with the stack prefix the key policy uses, each once', () => {
     const roles = named('AWS::IAM::Role', 'RoleName');
-    expect(roles).toHaveLength(19);
+    // One per function: the platform's four and each workflow's Task functions.
+    expect(roles).toHaveLength(4 + WORKFLOWS.reduce((n, workflow) => n + workflow.tasks.length, 0));
     expect(roles.filter((name) => name.length > 64)).toEqual([]);
     expect(roles.every((name) => name.startsWith(`shepherd-${stage}-`))).toBe(true);
     expect(new Set(roles).size).toBe(roles.length);

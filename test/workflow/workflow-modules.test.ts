@@ -4,9 +4,11 @@
  * to the ASL it runs, the function modules it names, the event contracts and
  * the configuration that serverless and the local stack derive from it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REQUEST_CONTRACTS } from '../../shared/contracts/events';
+import { validateDetail } from '../../shared/contracts/validate';
+import { guardrailsFor } from '../../shared/guardrails';
 import { requestDetailTypes, stateMachineLogicalId } from '../../shared/workflow/module';
 import { CANCELS, WORKFLOWS, requestDetailTypes as registeredDetailTypes } from '../../shared/workflows';
 import { functionLogicalId, loadServiceModel } from '../../tooling/serverless-config';
@@ -102,5 +104,27 @@ describe('the registry', () => {
     expect(new Set(keys).size).toBe(keys.length);
     const platform = Object.keys(service.functions).filter((key) => !keys.includes(key));
     expect(platform.sort()).toEqual(['ingestRequests', 'redriveDeadLetters', 'rescueTerminalEvent', 'sweepUnfinishedRequests']);
+  });
+});
+
+/** The example requests `npm start` sends (examples/events/*.json: PutEvents entries). */
+const EXAMPLES = readdirSync(join(root, 'examples/events'))
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => ({ file, ...(JSON.parse(readFileSync(join(root, 'examples/events', file), 'utf8')) as { DetailType: string; Detail: Record<string, unknown> }) }));
+
+describe.each(WORKFLOWS.flatMap((w) => w.requests.map((r) => [r.contract.detailType, r] as const)))('request kind %s', (detailType, kind) => {
+  const examples = EXAMPLES.filter((e) => e.DetailType === detailType);
+
+  it('has an example that npm start sends, valid against its contract', () => {
+    expect({ detailType, examples: examples.length > 0 }).toEqual({ detailType, examples: true });
+    for (const example of examples) expect({ file: example.file, valid: validateDetail(kind.contract.detail, example.Detail).ok }).toEqual({ file: example.file, valid: true });
+  });
+
+  it('is refused by a stage with no guardrails of its own (an unlisted stage allows no AWS change of any kind)', () => {
+    for (const example of examples) {
+      const { requestId: _requestId, ...body } = example.Detail;
+      const errors = kind.authorize(body as never, guardrailsFor('an-unlisted-stage'), { partition: 'aws', accountId: '000000000000' });
+      expect({ file: example.file, refused: errors.length > 0, codes: [...new Set(errors.map((e) => e.code))] }).toEqual({ file: example.file, refused: true, codes: ['not_allowed'] });
+    }
   });
 });
