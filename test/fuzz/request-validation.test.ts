@@ -19,471 +19,47 @@
  * dead-lettered), and one that names the wrong field sends a user looking in the wrong place. In the spirit of
  * Middy's fuzz tests (github.com/middyjs/middy, packages/<name>/index.fuzz.js: fc.assert over fc.anything()
  * for every middleware: it must never throw unexpectedly), with fast-check (https://fast-check.dev).
+ *
+ * The request kinds live in test/fuzz/kinds/, one file per workflow (kinds/<workflow>.ts, after its
+ * shared/<workflow>/ folder), each exporting `kinds`: for every request contract of that workflow its arbitrary of
+ * valid requests and its ways of breaking one field. kinds/support.ts holds what several kinds share. This file
+ * loads every other .ts file of that folder, so a new workflow adds its own file there and edits none; the first
+ * test fails until every request contract has exactly one kind.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { MAX_DESIRED_STATE_LENGTH, MAX_PATCH_DOCUMENT_LENGTH, MAX_PROPERTY_VALUE_LENGTH } from '../../shared/contracts/constraints';
 import { contracts, REQUEST_CONTRACTS, type EventContract, type FieldError } from '../../shared/contracts/events';
 import { MAX_JSON_DEPTH, MAX_REPORTED_ERRORS, validateDetail } from '../../shared/contracts/validate';
-import { hasKeyAnywhere, nested, objectOf, runs, viaJson } from './support';
+import { type Detail, fieldName, getAt, isPlainObject, type Kind, type Path, withAt } from './kinds/support';
+import { nested, objectOf, runs, viaJson } from './support';
 
-type Detail = Record<string, unknown>;
-type Path = Array<string | number>;
+// ---- The request kinds: every file of test/fuzz/kinds/ but support.ts ----
 
-// ---- Text ----
+const KINDS_DIR = join(__dirname, 'kinds');
+const KIND_FILE_OF_WORKFLOW = 'add test/fuzz/kinds/<workflow>.ts exporting kinds';
 
-const DIGITS = '0123456789';
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const UPPER = LOWER.toUpperCase();
-const LETTERS = LOWER + UPPER;
-const ALNUM = LETTERS + DIGITS;
-const ROLE_NAME = `${ALNUM}_+=,.@/-`;
-const SESSION_NAME = `${ALNUM}_+=,.@-`;
-
-/** A length in [min, max], its bounds often. */
-const lengthIn = (min: number, max: number) => fc.oneof(fc.integer({ min, max }), fc.constantFrom(min, max));
-/** `length` characters of `alphabet`, the length in [min, max] and often at a bound. */
-const text = (alphabet: string, min: number, max: number) =>
-  lengthIn(min, max).chain((n) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: n, maxLength: n }));
-/** One UTF-16 code unit that is not a control character: lone surrogates included (the regexes allow them). */
-const printableUnit = fc.integer({ min: 0x20, max: 0xffff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c));
-const printable = (min: number, max: number) => lengthIn(min, max).chain((n) => fc.string({ unit: printableUnit, minLength: n, maxLength: n }));
-const CONTROL = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.constant(0x7f)).map((c) => String.fromCharCode(c));
-
-/** `text` with one character replaced by (or, when empty, set to) `bad`. */
-const spoil = (value: string, bad: fc.Arbitrary<string>) =>
-  fc.tuple(fc.nat(), bad).map(([at, c]) => (value.length === 0 ? c : value.slice(0, at % value.length) + c + value.slice((at % value.length) + 1)));
-
-// ---- Valid fields, within the documented limits ----
-
-const typeName = fc.tuple(text(ALNUM, 2, 64), text(ALNUM, 2, 64), text(ALNUM, 2, 64)).map((parts) => parts.join('::'));
-const typeVersionId = text(`${ALNUM}-`, 1, 128);
-const account = text(DIGITS, 12, 12);
-const partition = text(`${LOWER}-`, 0, 12).map((suffix) => `aws${suffix}`);
-const roleArn = fc.tuple(partition, account, text(ROLE_NAME, 1, 512)).map(([p, a, name]) => `arn:${p}:iam::${a}:role/${name}`);
-const userArn = fc.tuple(partition, account, text(ROLE_NAME, 1, 512)).map(([p, a, name]) => `arn:${p}:iam::${a}:user/${name}`);
-const assumedRoleArn = fc
-  .tuple(partition, account, text(SESSION_NAME, 1, 64), text(SESSION_NAME, 2, 64))
-  .map(([p, a, role, session]) => `arn:${p}:sts::${a}:assumed-role/${role}/${session}`);
-const requestId = fc.tuple(text(ALNUM, 1, 1), text(`${ALNUM}_-`, 0, 79)).map(([first, rest]) => first + rest);
-const identifier = printable(1, 1024);
-
-/** JSON values as a resource model holds them: no `__proto__` key (refused by design), at most a few levels deep. */
-const jsonMember = fc.jsonValue({ maxDepth: 3 }).filter((v) => !hasKeyAnywhere(v, '__proto__'));
-const jsonKey = fc.string({ maxLength: 12 }).filter((k) => k !== '__proto__');
-
-/** An object of `members` whose JSON text is exactly `length` characters (a string member pads it). */
-function padded(members: Detail, key: string, length: number): Detail {
-  const base = JSON.stringify({ ...members, [key]: '' }).length;
-  return { ...members, [key]: 'x'.repeat(length - base) };
-}
-
-const desiredState = fc.oneof(
-  { weight: 20, arbitrary: fc.dictionary(jsonKey, jsonMember, { maxKeys: 5, noNullPrototype: true }) },
-  { weight: 1, arbitrary: fc.dictionary(jsonKey, jsonMember, { maxKeys: 2, noNullPrototype: true }).map((m) => padded(m, 'Padding', MAX_DESIRED_STATE_LENGTH)) },
-);
-
-/** JSON Pointer tokens: any text, "~" and "/" written ~0 and ~1. */
-const pointerToken = fc.array(fc.oneof(fc.constantFrom('~0', '~1'), printableUnit.filter((c) => c !== '~' && c !== '/')), { maxLength: 8 }).map((t) => t.join(''));
-const pointer = fc.oneof(
-  { weight: 10, arbitrary: fc.array(pointerToken, { maxLength: 4 }).map((tokens) => tokens.map((t) => `/${t}`).join('')) },
-  { weight: 1, arbitrary: fc.constant(`/${'p'.repeat(1023)}`) }, // 1,024 characters: the longest
-);
-const patchOperation = fc.oneof(
-  fc.record({ op: fc.constantFrom('add', 'replace', 'test'), path: pointer, value: jsonMember }),
-  fc.record({ op: fc.constant('remove'), path: pointer }),
-  fc.record({ op: fc.constantFrom('move', 'copy'), from: pointer, path: pointer }),
-);
-const patchDocument = fc.oneof(
-  { weight: 20, arbitrary: fc.array(patchOperation, { minLength: 1, maxLength: 4 }) },
-  {
-    weight: 1,
-    arbitrary: fc.array(patchOperation, { maxLength: 2 }).map((ops) => {
-      const base = JSON.stringify([...ops, { op: 'add', path: '/Padding', value: '' }]).length;
-      return [...ops, { op: 'add', path: '/Padding', value: 'x'.repeat(MAX_PATCH_DOCUMENT_LENGTH - base) }];
-    }),
-  },
-);
-
-const portfolioId = text(LOWER + DIGITS, 13, 13).map((s) => `port-${s}`);
-const organizationNode = fc.oneof(
-  text(LOWER + DIGITS, 10, 32).map((s) => ({ type: 'ORGANIZATION', value: `o-${s}` })),
-  fc.tuple(text(DIGITS + LOWER, 4, 32), text(LOWER + DIGITS, 8, 32)).map(([a, b]) => ({ type: 'ORGANIZATIONAL_UNIT', value: `ou-${a}-${b}` })),
-  account.map((value) => ({ type: 'ACCOUNT', value })),
-);
-const acceptLanguage = fc.constantFrom('en', 'jp', 'zh');
-const provisionedProductId = text(`${ALNUM}_-`, 1, 100);
-const pma = text(LOWER + DIGITS, 13, 13).map((s) => `pma-${s}`);
-/** The ARN form; its fixed parts (with the pma- id) take 87 of the 1,011 characters. */
-const pmaArn = (partitionLength?: number) =>
-  fc
-    .tuple(text(`${LOWER}-`, 1, 40), text(`${LOWER + DIGITS}-`, 1, 300), account, text(LETTERS, 1, 300), pma)
-    .map(([p, region, a, catalog, id]) => {
-      const part = partitionLength === undefined ? p : 'a'.repeat(partitionLength - 87 - region.length - catalog.length);
-      return `arn:${part}:partnercentral:${region}:${a}:catalog/${catalog}/program-management-account/${id}`;
-    });
-const pmaIdentifier = fc.oneof(pma, pmaArn(), pmaArn(1011));
-
-// ---- Valid requests, one generator per kind ----
-
-const record = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T, required: Array<keyof T & string>) =>
-  fc.record(model, { requiredKeys: required, noNullPrototype: true }) as fc.Arbitrary<Detail>;
-
-const resourceCommon = { typeName, typeVersionId, roleArn, requestId };
-const resourceOperation = fc.oneof(
-  record({ operation: fc.constant('CREATE'), ...resourceCommon, desiredState }, ['operation', 'typeName', 'desiredState']),
-  record({ operation: fc.constant('UPDATE'), ...resourceCommon, identifier, patchDocument }, ['operation', 'typeName', 'identifier', 'patchDocument']),
-  record({ operation: fc.constant('DELETE'), ...resourceCommon, identifier }, ['operation', 'typeName', 'identifier']),
-);
-
-const cancel = record({ requestId }, ['requestId']);
-
-const portfolioShare = fc
-  .tuple(
-    fc.constantFrom('CREATE', 'UPDATE', 'DELETE'),
-    fc.oneof(account.map((accountId) => ({ accountId })), organizationNode.map((node) => ({ organizationNode: node }))),
-    record({ portfolioId, acceptLanguage, requestId }, ['portfolioId']),
-    fc.boolean(),
-    fc.boolean(),
-    fc.constantFrom('tags', 'principals', 'both'),
-  )
-  .map(([operation, target, rest, tags, principals, which]) => {
-    const orgShare = 'organizationNode' in target && target.organizationNode.type !== 'ACCOUNT';
-    const flags: Detail = {};
-    if (operation === 'CREATE') {
-      if (which !== 'principals') flags.shareTagOptions = tags;
-      if (orgShare && which !== 'tags') flags.sharePrincipals = principals;
-    } else if (operation === 'UPDATE') {
-      if (!orgShare || which !== 'principals') flags.shareTagOptions = tags;
-      if (orgShare && which !== 'tags') flags.sharePrincipals = principals;
-    }
-    return { operation, ...rest, ...target, ...flags } as Detail;
+/** Every kind of every kind file, with the file it comes from (for the messages of the first test). */
+const LOADED: Array<{ file: string; kind: Kind }> = readdirSync(KINDS_DIR)
+  .filter((file) => file.endsWith('.ts') && file !== 'support.ts')
+  .sort()
+  .flatMap((file) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the kind files are found by listing the folder at run time (a new workflow adds one and edits no list), so no static import can name them
+    const { kinds } = require(join(KINDS_DIR, file)) as { kinds?: Kind[] };
+    if (!Array.isArray(kinds)) throw new Error(`test/fuzz/kinds/${file} exports no \`kinds\` array: ${KIND_FILE_OF_WORKFLOW}`);
+    return kinds.map((kind) => ({ file: `test/fuzz/kinds/${file}`, kind }));
   });
 
-const organizationsAccess = record({ enable: fc.boolean(), requestId }, ['enable']);
-
-const provisionedProduct = record(
-  {
-    provisionedProductId,
-    properties: fc.oneof(
-      record({ LAUNCH_ROLE: roleArn }, ['LAUNCH_ROLE']),
-      record({ OWNER: fc.oneof(userArn, roleArn, assumedRoleArn) }, ['OWNER']),
-      record({ LAUNCH_ROLE: roleArn, OWNER: fc.oneof(userArn, roleArn, assumedRoleArn) }, ['LAUNCH_ROLE', 'OWNER']),
-    ),
-    acceptLanguage,
-    requestId,
-  },
-  ['provisionedProductId', 'properties'],
-);
-
-const programManagementAccount = record(
-  { catalog: text(LETTERS, 1, 64), identifier: pmaIdentifier, displayName: printable(1, 30), revision: text(DIGITS, 1, 10), requestId },
-  ['catalog', 'identifier'],
-);
-
-// ---- Breaking one field ----
-
-/** How a problem names a field: `patchDocument[0].op`, `organizationNode.value`; an empty key as `[""]`. */
-function fieldName(path: Path): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : key === '' ? '[""]' : `${i === 0 ? '' : '.'}${key}`)).join('');
-}
-
-function getAt(detail: unknown, path: Path): unknown {
-  return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], detail);
-}
-
-/** A deep copy with the value at `path` replaced (`__proto__` kept as an own key), or removed. */
-function withAt(detail: Detail, path: Path, value: unknown): Detail {
-  const copy = structuredClone(detail);
-  const parent = getAt(copy, path.slice(0, -1)) as Record<string | number, unknown>;
-  Object.defineProperty(parent, path[path.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
-  return copy;
-}
-function withoutAt(detail: Detail, path: Path): Detail {
-  const copy = structuredClone(detail);
-  delete (getAt(copy, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]!];
-  return copy;
-}
-
-interface Break {
-  field: string;
-  what: string;
-  detail: fc.Arbitrary<unknown>;
-}
-
-type JsonType = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object';
-const typeOf = (v: unknown): JsonType => (v === null ? 'null' : Array.isArray(v) ? 'array' : (typeof v as JsonType));
-
-const isPlainObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** Values of every type but `expected`: hostile numbers (NaN, -0, ±1e308, ±Infinity) among them. */
-const wrongType = (...expected: JsonType[]) =>
-  fc
-    .oneof(
-      fc.string({ maxLength: 5 }),
-      fc.double(),
-      fc.constantFrom(Number.NaN, -0, 1e308, -1e308, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER + 2),
-      fc.boolean(),
-      fc.constant(null),
-      fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 2 }),
-      fc.dictionary(jsonKey, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2, noNullPrototype: true }),
-    )
-    .filter((v) => !expected.includes(typeOf(v)));
-
-interface StringRule {
-  required?: boolean;
-  min?: number;
-  max?: number;
-  /** A value of exactly `length` characters that breaks only the length limit (where the pattern allows one). */
-  ofLength?: (length: number) => string;
-  /** Values within the limits that break the pattern. */
-  bad?: fc.Arbitrary<string>;
-}
-
-/** The breaks of one string field: missing (when required), wrong type, one under/over its limits, bad pattern. */
-function stringBreaks(request: Detail, path: Path, rule: StringRule): Break[] {
-  const field = fieldName(path);
-  const set = (values: fc.Arbitrary<unknown>) => values.map((v) => withAt(request, path, v));
-  const breaks: Break[] = [{ field, what: 'wrong type', detail: set(wrongType('string')) }];
-  if (rule.required) breaks.push({ field, what: 'missing', detail: fc.constant(withoutAt(request, path)) });
-  const ofLength = rule.ofLength ?? ((n: number) => 'a'.repeat(n));
-  if (rule.min) breaks.push({ field, what: `shorter than ${rule.min}`, detail: set(fc.constant(ofLength(rule.min - 1))) });
-  if (rule.max !== undefined) breaks.push({ field, what: `longer than ${rule.max}`, detail: set(fc.constant(ofLength(rule.max + 1))) });
-  if (rule.bad) breaks.push({ field, what: 'bad pattern', detail: set(rule.bad) });
-  return breaks;
-}
-
-/** An unknown key in the object at `at` (the detail itself when empty): Object.prototype's names and "" included. */
-function unknownKeyBreak(request: Detail, at: Path, known: string[]): Break[] {
-  const key = fc
-    .oneof(fc.constantFrom('constructor', 'prototype', 'toString', 'hasOwnProperty', '', 'extra', 'Operation'), fc.string({ maxLength: 20 }))
-    .filter((k) => !known.includes(k) && k !== '__proto__');
-  return [
-    {
-      field: '(the unknown key)',
-      what: 'unknown key',
-      // Its value breaks nothing else (a `__proto__` inside it would be refused first, by its own path).
-      detail: fc.tuple(key, jsonMember).map(([k, v]) => ({ key: k, at, detail: withAt(request, [...at, k], v) })),
-    },
-  ];
-}
-
-/** Hostile structure in the object at `at`: a `__proto__` key, or a member nested past MAX_JSON_DEPTH. */
-function structureBreaks(request: Detail, at: Path, member: string): Break[] {
-  return [
-    { field: fieldName([...at, '__proto__']), what: '__proto__ key', detail: fc.jsonValue({ maxDepth: 1 }).map((v) => withAt(request, [...at, '__proto__'], v)) },
-    {
-      // too_deep names the top-level field the deep value sits in.
-      field: fieldName([(at[0] as string | undefined) ?? member]),
-      what: 'too deep',
-      detail: fc.tuple(fc.integer({ min: MAX_JSON_DEPTH + 1, max: 5000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([depth, shape]) =>
-        withAt(request, [...at, member], nested(depth, 1, shape)),
-      ),
-    },
-  ];
-}
-
-const roleArnOfLength = (suffix: string) => (n: number) => {
-  const tail = `:iam::123456789012:${suffix}`;
-  return `arn:aws${'a'.repeat(Math.max(0, n - 7 - tail.length))}${tail}`.slice(0, n);
+/** Where a kind's contract sits in REQUEST_CONTRACTS (after them all when it is not a request contract). */
+const requestIndex = (kind: Kind) => {
+  const at = REQUEST_CONTRACTS.findIndex((c) => c.detailType === kind.contract.detailType);
+  return at === -1 ? REQUEST_CONTRACTS.length : at;
 };
 
-const requestIdRule: StringRule = { min: 1, max: 80, bad: fc.constantFrom('-a', '_a', 'a b', 'a.b', 'a/b', 'é', '\u{1F600}') };
-const acceptLanguageBreaks = (request: Detail) => stringBreaks(request, ['acceptLanguage'], { bad: fc.constantFrom('fr', 'EN', '', 'en-US') });
-
-function resourceOperationBreaks(request: Detail): Break[] {
-  const operation = request.operation as string;
-  const known = ['operation', 'typeName', 'typeVersionId', 'roleArn', 'requestId', ...(operation === 'CREATE' ? ['desiredState'] : ['identifier']), ...(operation === 'UPDATE' ? ['patchDocument'] : [])];
-  const breaks: Break[] = [
-    ...stringBreaks(request, ['operation'], { required: true, bad: fc.constantFrom('create', 'READ', '', 'UPSERT') }),
-    ...stringBreaks(request, ['typeName'], {
-      required: true,
-      min: 10,
-      max: 196,
-      bad: fc.oneof(
-        fc.constantFrom('AWS::S3', 'AWS::S3::Bucket::Extra', 'AWS::S-3::Bucket', 'A::S3::Bucket', 'AWS:S3:Bucket', 'AWS::S3::Bucket '),
-        text(ALNUM, 65, 65).map((long) => `AWS::${long}::Bucket`),
-      ),
-    }),
-    ...stringBreaks(request, ['typeVersionId'], { min: 1, max: 128, bad: fc.constantFrom('v1.0', 'a_b', 'a b', '0000/1') }),
-    ...stringBreaks(request, ['roleArn'], {
-      min: 20,
-      max: 2048,
-      ofLength: roleArnOfLength('role/r'),
-      bad: fc.oneof(
-        fc.constantFrom('arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::12345678901:role/r', 'arn:aws:iam::123456789012:role/', 'arn:aws:sts::123456789012:role/r'),
-        fc.constant(`arn:aws:iam::123456789012:role/${'r'.repeat(513)}`),
-      ),
-    }),
-    ...stringBreaks(request, ['requestId'], requestIdRule),
-    ...unknownKeyBreak(request, [], known),
-    ...structureBreaks(request, [], 'requestId'),
-  ];
-  if (operation === 'CREATE') {
-    breaks.push(
-      { field: 'desiredState', what: 'missing', detail: fc.constant(withoutAt(request, ['desiredState'])) },
-      { field: 'desiredState', what: 'wrong type (arrays too)', detail: wrongType('object').map((v) => withAt(request, ['desiredState'], v)) },
-      { field: 'desiredState', what: `over ${MAX_DESIRED_STATE_LENGTH} characters`, detail: fc.constant(withAt(request, ['desiredState'], padded({}, 'Blob', MAX_DESIRED_STATE_LENGTH + 1))) },
-      { field: 'identifier', what: 'a field of another operation', detail: identifier.map((v) => withAt(request, ['identifier'], v)) },
-      ...structureBreaks(request, ['desiredState'], 'Tags'),
-    );
-  } else {
-    breaks.push(
-      ...stringBreaks(request, ['identifier'], { required: true, min: 1, max: 1024, bad: spoil(request.identifier as string, CONTROL) }),
-      { field: 'desiredState', what: 'a field of another operation', detail: fc.constant(withAt(request, ['desiredState'], {})) },
-    );
-  }
-  if (operation === 'UPDATE') {
-    const ops = request.patchDocument as Detail[];
-    breaks.push(
-      { field: 'patchDocument', what: 'missing', detail: fc.constant(withoutAt(request, ['patchDocument'])) },
-      { field: 'patchDocument', what: 'wrong type (objects too)', detail: wrongType('array').map((v) => withAt(request, ['patchDocument'], v)) },
-      { field: 'patchDocument', what: 'empty', detail: fc.constant(withAt(request, ['patchDocument'], [])) },
-      {
-        field: 'patchDocument',
-        what: `over ${MAX_PATCH_DOCUMENT_LENGTH} characters`,
-        detail: fc.constant(
-          withAt(request, ['patchDocument'], [{ op: 'add', path: '/Blob', value: 'x'.repeat(MAX_PATCH_DOCUMENT_LENGTH + 1 - JSON.stringify([{ op: 'add', path: '/Blob', value: '' }]).length) }]),
-        ),
-      },
-    );
-    ops.forEach((op, i) => {
-      const at: Path = ['patchDocument', i];
-      breaks.push(
-        { field: fieldName([...at, 'op']), what: 'unknown op', detail: fc.constantFrom('merge', 'ADD', '', 7).map((v) => withAt(request, [...at, 'op'], v)) },
-        { field: fieldName([...at, 'path']), what: 'not a JSON Pointer', detail: fc.constantFrom('a', '/~2', '~', 'a/b', `/${'p'.repeat(1024)}`, 5).map((v) => withAt(request, [...at, 'path'], v)) },
-        { field: fieldName([...at, 'path']), what: 'missing', detail: fc.constant(withoutAt(request, [...at, 'path'])) },
-        { field: fieldName([...at, 'extra']), what: 'a member RFC 6902 does not define', detail: fc.constant(withAt(request, [...at, 'extra'], 1)) },
-        { field: fieldName(at), what: 'not an object', detail: fc.constantFrom<unknown>('add', null, [], 3).map((v) => withAt(request, at, v)) },
-      );
-      if ('value' in op) breaks.push({ field: fieldName([...at, 'value']), what: 'missing', detail: fc.constant(withoutAt(request, [...at, 'value'])) });
-      if ('from' in op) breaks.push({ field: fieldName([...at, 'from']), what: 'missing', detail: fc.constant(withoutAt(request, [...at, 'from'])) });
-    });
-  }
-  return breaks;
-}
-
-function portfolioShareBreaks(request: Detail): Break[] {
-  const operation = request.operation as string;
-  const node = request.organizationNode as { type: string; value: string } | undefined;
-  const orgShare = node !== undefined && node.type !== 'ACCOUNT';
-  const known = ['operation', 'portfolioId', 'accountId', 'organizationNode', 'acceptLanguage', 'requestId', ...(operation === 'DELETE' ? [] : ['shareTagOptions', 'sharePrincipals'])];
-  const breaks: Break[] = [
-    ...stringBreaks(request, ['operation'], { required: true, bad: fc.constantFrom('create', 'MOVE', '') }),
-    ...stringBreaks(request, ['portfolioId'], {
-      required: true,
-      max: 100,
-      ofLength: (n) => `port-${'a'.repeat(n - 5)}`,
-      bad: fc.oneof(text(LOWER + DIGITS, 12, 12).map((s) => `port-${s}`), text(LOWER, 14, 14).map((s) => `port-${s}`), fc.constantFrom('port-ABCDEFGHIJKLM', 'prod-2abcdext3y5fk')),
-    }),
-    ...acceptLanguageBreaks(request),
-    ...stringBreaks(request, ['requestId'], requestIdRule),
-    ...unknownKeyBreak(request, [], known),
-    ...structureBreaks(request, [], 'requestId'),
-    // "Exactly one of accountId or organizationNode" is reported at accountId (crossFieldIssue in events.ts).
-    { field: 'accountId', what: 'no target', detail: fc.constant(withoutAt(withoutAt(request, ['accountId']), ['organizationNode'])) },
-    {
-      field: 'accountId',
-      what: 'both targets',
-      detail: node ? account.map((a) => withAt(request, ['accountId'], a)) : organizationNode.map((n) => withAt(request, ['organizationNode'], n)),
-    },
-  ];
-  if (node) {
-    const other = node.type === 'ACCOUNT' ? 'o-a1b2c3d4e5' : '123456789012';
-    breaks.push(
-      { field: 'organizationNode', what: 'wrong type (arrays too)', detail: wrongType('object').map((v) => withAt(request, ['organizationNode'], v)) },
-      { field: 'organizationNode.type', what: 'unknown type', detail: fc.constantFrom('ROOT', 'account', '', 'constructor').map((t) => withAt(request, ['organizationNode', 'type'], t)) },
-      { field: 'organizationNode.value', what: 'the id of another type', detail: fc.constant(withAt(request, ['organizationNode', 'value'], other)) },
-      ...stringBreaks(request, ['organizationNode', 'value'], { required: true, max: 100 }),
-      ...unknownKeyBreak(request, ['organizationNode'], ['type', 'value']),
-      ...structureBreaks(request, ['organizationNode'], 'value'),
-    );
-  } else {
-    breaks.push(
-      ...stringBreaks(request, ['accountId'], { bad: fc.oneof(text(DIGITS, 11, 11), text(DIGITS, 13, 13), text(LOWER, 12, 12)) }),
-    );
-  }
-  if (operation === 'DELETE') {
-    breaks.push({ field: 'shareTagOptions', what: 'a flag on DELETE', detail: fc.boolean().map((b) => withAt(request, ['shareTagOptions'], b)) });
-  } else {
-    breaks.push(
-      { field: 'shareTagOptions', what: 'wrong type', detail: wrongType('boolean').map((v) => withAt(request, ['shareTagOptions'], v)) },
-      { field: 'sharePrincipals', what: 'wrong type', detail: wrongType('boolean').map((v) => withAt(request, ['sharePrincipals'], v)) },
-    );
-    if (!orgShare) breaks.push({ field: 'sharePrincipals', what: 'principal sharing with an account', detail: fc.boolean().map((b) => withAt(request, ['sharePrincipals'], b)) });
-  }
-  if (operation === 'UPDATE') {
-    breaks.push({ field: 'shareTagOptions', what: 'UPDATE without a flag', detail: fc.constant(withoutAt(withoutAt(request, ['shareTagOptions']), ['sharePrincipals'])) });
-  }
-  return breaks;
-}
-
-function organizationsAccessBreaks(request: Detail): Break[] {
-  return [
-    { field: 'enable', what: 'missing', detail: fc.constant(withoutAt(request, ['enable'])) },
-    { field: 'enable', what: 'wrong type', detail: wrongType('boolean').map((v) => withAt(request, ['enable'], v)) },
-    ...stringBreaks(request, ['requestId'], requestIdRule),
-    ...unknownKeyBreak(request, [], ['enable', 'requestId']),
-    ...structureBreaks(request, [], 'enable'),
-  ];
-}
-
-function cancelBreaks(request: Detail): Break[] {
-  return [...stringBreaks(request, ['requestId'], { ...requestIdRule, required: true }), ...unknownKeyBreak(request, [], ['requestId']), ...structureBreaks(request, [], 'requestId')];
-}
-
-function provisionedProductBreaks(request: Detail): Break[] {
-  const arnRule = (suffix: string, bad: string[]): StringRule => ({ max: MAX_PROPERTY_VALUE_LENGTH, ofLength: roleArnOfLength(suffix), bad: fc.constantFrom(...bad) });
-  return [
-    ...stringBreaks(request, ['provisionedProductId'], { required: true, min: 1, max: 100, bad: fc.constantFrom('pp!', 'pp 1', 'pp/1', 'pp.1') }),
-    { field: 'properties', what: 'missing', detail: fc.constant(withoutAt(request, ['properties'])) },
-    { field: 'properties', what: 'wrong type (arrays too)', detail: wrongType('object').map((v) => withAt(request, ['properties'], v)) },
-    { field: 'properties', what: 'empty', detail: fc.constant(withAt(request, ['properties'], {})) },
-    ...stringBreaks(request, ['properties', 'LAUNCH_ROLE'], arnRule('role/r', ['arn:aws:iam::123456789012:user/alice', 'arn:aws:sts::123456789012:assumed-role/Admin/x', 'role/r'])),
-    ...stringBreaks(request, ['properties', 'OWNER'], arnRule('user/u', ['arn:aws:iam::123456789012:group/admins', 'alice', 'arn:aws:sts::123456789012:assumed-role/Admin/x'])),
-    ...unknownKeyBreak(request, ['properties'], ['LAUNCH_ROLE', 'OWNER']),
-    ...structureBreaks(request, ['properties'], 'OWNER'),
-    ...acceptLanguageBreaks(request),
-    ...stringBreaks(request, ['requestId'], requestIdRule),
-    ...unknownKeyBreak(request, [], ['provisionedProductId', 'properties', 'acceptLanguage', 'requestId']),
-  ];
-}
-
-function programManagementAccountBreaks(request: Detail): Break[] {
-  return [
-    ...stringBreaks(request, ['catalog'], { required: true, min: 1, max: 64, bad: fc.constantFrom('AWS1', 'A B', 'Sand-box', 'é') }),
-    ...stringBreaks(request, ['identifier'], {
-      required: true,
-      min: 17,
-      max: 1011,
-      ofLength: (n) => (n < 17 ? 'pma-abcdefghij1234'.slice(0, n) : `arn:${'a'.repeat(n - 87 - 2)}:partnercentral:r:123456789012:catalog/A/program-management-account/pma-abcdefghij123`),
-      bad: fc.oneof(
-        fc.constantFrom('pma-ABCDEFGHIJ123', 'pmx-abcdefghij123', 'pma-abcdefghij12', 'pma-abcdefghij1234'),
-        fc.constant('arn:aws:iam::123456789012:catalog/AWS/program-management-account/pma-abcdefghij123'),
-      ),
-    }),
-    ...stringBreaks(request, ['displayName'], { min: 1, max: 30, bad: spoil(typeof request.displayName === 'string' ? request.displayName : 'Partner', CONTROL) }),
-    ...stringBreaks(request, ['revision'], { min: 1, max: 10, ofLength: (n) => '7'.repeat(n), bad: fc.constantFrom('4a', '-1', '1.0', ' 1') }),
-    ...stringBreaks(request, ['requestId'], requestIdRule),
-    ...unknownKeyBreak(request, [], ['catalog', 'identifier', 'displayName', 'revision', 'requestId']),
-    ...structureBreaks(request, [], 'catalog'),
-  ];
-}
-
-interface Kind {
-  contract: EventContract;
-  valid: fc.Arbitrary<Detail>;
-  breaks: (request: Detail) => Break[];
-}
-
-/** Every request kind; a new one must be added here (the first test checks it is). */
-const KINDS: Kind[] = [
-  { contract: contracts.resourceOperationRequested, valid: resourceOperation, breaks: resourceOperationBreaks },
-  { contract: contracts.resourceOperationCancelRequested, valid: cancel, breaks: cancelBreaks },
-  { contract: contracts.portfolioShareRequested, valid: portfolioShare, breaks: portfolioShareBreaks },
-  { contract: contracts.organizationsAccessChangeRequested, valid: organizationsAccess, breaks: organizationsAccessBreaks },
-  { contract: contracts.provisionedProductPropertiesUpdateRequested, valid: provisionedProduct, breaks: provisionedProductBreaks },
-  { contract: contracts.programManagementAccountUpdateRequested, valid: programManagementAccount, breaks: programManagementAccountBreaks },
-].map((kind) => ({ ...kind, valid: kind.valid.map(viaJson) }));
+/** Every request kind, in the order of REQUEST_CONTRACTS (not of the files), each request made as JSON would. */
+const KINDS: Kind[] = LOADED.map(({ kind }) => kind)
+  .sort((a, b) => requestIndex(a) - requestIndex(b))
+  .map((kind) => ({ ...kind, valid: kind.valid.map(viaJson) }));
 const BY_DETAIL_TYPE: Array<[string, Kind]> = KINDS.map((kind) => [kind.contract.detailType, kind]);
 
 // ---- Hostile input ----
@@ -612,7 +188,16 @@ function expectWellFormedAnswer(detail: unknown, result: ReturnType<typeof valid
 
 describe('request validation (validateDetail) never fails unexpectedly', () => {
   it('covers every request kind', () => {
-    expect(KINDS.map((kind) => kind.contract.detailType).sort()).toEqual(REQUEST_CONTRACTS.map((c) => c.detailType).sort());
+    const filesOf = (type: string) => LOADED.filter(({ kind }) => kind.contract.detailType === type).map(({ file }) => file);
+    const requests = REQUEST_CONTRACTS.map((c) => c.detailType);
+    const listed = [...new Set(LOADED.map(({ kind }) => kind.contract.detailType))];
+    const missing = requests.filter((type) => filesOf(type).length === 0);
+    if (missing.length > 0) throw new Error(`no kind for the request contract(s) ${missing.join(', ')}: ${KIND_FILE_OF_WORKFLOW} (see test/fuzz/kinds/support.ts)`);
+    const twice = listed.filter((type) => filesOf(type).length > 1);
+    if (twice.length > 0) throw new Error(`a request kind listed more than once: ${twice.map((type) => `${type} (${filesOf(type).join(', ')})`).join('; ')}`);
+    const extra = listed.filter((type) => !requests.includes(type));
+    if (extra.length > 0) throw new Error(`a kind whose contract is not a request contract: ${extra.map((type) => `${type} (${filesOf(type).join(', ')})`).join('; ')}`);
+    expect(KINDS.map((kind) => kind.contract.detailType).sort()).toEqual(requests.sort());
   });
 
   it.each(BY_DETAIL_TYPE)('%s: any input is accepted, or refused with problems that each name a field', (_type, kind) => {
