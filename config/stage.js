@@ -19,8 +19,6 @@ const { roleLogicalId } = require('./role-names');
 const { loadTypeScript } = require('./load-typescript');
 const workflows = require('./workflows');
 
-
-
 /** The functions whose own role may call events:PutEvents: the only principals that may send as `shepherd`. */
 function publishingFunctions(config) {
   // serverless.yml lists the platform's functions and then the workflows' (config/workflows.js).

@@ -21,7 +21,7 @@ const { loadTypeScript } = require('./load-typescript');
 function load() {
   const { WORKFLOWS, requestDetailTypes } = loadTypeScript(join(__dirname, '..', 'shared', 'workflows.ts'));
   const { LEDGER_ACCESS, stateMachineKey, stateMachineLogicalId } = loadTypeScript(join(__dirname, '..', 'shared', 'workflow', 'module.ts'));
-  return { workflows: WORKFLOWS, requestDetailTypes: requestDetailTypes(), LEDGER_ACCESS, stateMachineKey, stateMachineLogicalId };
+  return { workflows: WORKFLOWS, requestDetailTypes, LEDGER_ACCESS, stateMachineKey, stateMachineLogicalId };
 }
 
 function functions() {
@@ -74,7 +74,7 @@ module.exports = {
   },
   /** Every request detail-type, for the request rule (and the rule that logs unaccepted sources). */
   get requestDetailTypes() {
-    return load().requestDetailTypes;
+    return load().requestDetailTypes();
   },
   /** `{ Ref: <StateMachine> }` for each workflow: StartExecution, ListExecutions, STATE_MACHINE_ARNS. */
   get stateMachineRefs() {

@@ -34,6 +34,7 @@ import type { LambdaHandler } from '../../shared/runtime/lambda';
 import { noLedger } from '../../shared/runtime/ledger';
 import { DYNAMODB_REQUEST_TIMEOUT_MS } from '../../shared/runtime/clients/defaults';
 import type { Clients, Ports } from '../../shared/runtime/ports';
+import { workflowOf } from '../../shared/workflow/names';
 import { WORKFLOWS } from '../../shared/workflows';
 import { AwsServer, type CallContext } from '../emulators/aws-server';
 import { VirtualClock, type Activity } from '../emulators/clock';
@@ -841,12 +842,12 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Each workflow's progress record (its declaration's `progressRecord`), by state machine name suffix. */
-const PROGRESS_RECORDS = WORKFLOWS.map((workflow) => ({ suffix: `-${workflow.name}`, record: workflow.progressRecord }));
+/** Each workflow's progress record (its declaration's `progressRecord`), by workflow name. */
+const PROGRESS_RECORDS = new Map<string, string>(WORKFLOWS.map((workflow) => [workflow.name, workflow.progressRecord]));
 
 /** Polls so far, read from the progress record of the execution's workflow, as the execution last wrote it. */
 function pollsOf(execution: EmulatedExecution): number | undefined {
-  const record = PROGRESS_RECORDS.find((p) => execution.stateMachineArn.endsWith(p.suffix))?.record;
+  const record = PROGRESS_RECORDS.get(workflowOf(execution.stateMachineArn, [...PROGRESS_RECORDS.keys()]) ?? '');
   if (!record) return undefined;
   for (let i = execution.history.length - 1; i >= 0; i--) {
     const output = (execution.history[i]!.stateExitedEventDetails as { output?: string } | undefined)?.output;

@@ -19,10 +19,8 @@ import { required } from '../runtime/config';
 import { isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { RetryLater } from '../runtime/retry-later';
-import { ingestRequest } from './ingest';
 import { parseEnvelope } from '../events/envelope';
-
-export { parseEnvelope };
+import { ingestRequest } from './ingest';
 import { CANCELS, REQUEST_KINDS } from './requests';
 
 /** Time one message may need at worst (two calls that time out three times each, and the margin to return). */
@@ -37,7 +35,6 @@ export function retryDelaySeconds(receiveCount: number, random: () => number): n
   const ceiling = Math.min(MAX_RETRY_DELAY_SECONDS, 10 * 2 ** Math.min(tries - 1, 30));
   return Math.max(1, Math.round(ceiling * (0.5 + random() / 2)));
 }
-
 
 /** Handles one event: a request of some kind, or a cancel. Throws when it should be tried again later. */
 async function handle(event: IncomingEvent, ports: Uses<'cloudControl' | 'eventBridge' | 'sfn' | 'dynamodb'>, waitedMs: number): Promise<unknown> {

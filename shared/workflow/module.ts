@@ -56,7 +56,7 @@ export function passRoleStatements(kind: 'cloudControl' | 'launchRole'): unknown
 export interface TaskFunction {
   /** The function's key in the serverless configuration (its logical id, role and name derive from it). */
   key: string;
-  /** `functions/<file>.handler`: the module exports `handler`, `build` and `clients` (defineHandler). */
+  /** `shared/<workflow>/handlers/<file>.handler`: the module exports `handler`, `build` and `clients` (defineHandler). */
   handler: string;
   /** The Task states of the workflow's ASL that invoke it (test/workflow/workflow-modules.test.ts checks them). */
   states: string[];
@@ -187,10 +187,7 @@ export interface WorkflowModule {
   tasks: TaskFunction[];
 }
 
-/** The detail-types of the requests a workflow takes. */
-export function requestDetailTypes(workflow: Pick<WorkflowModule, 'requests'>): string[] {
-  return workflow.requests.map((request) => request.contract.detailType);
-}
+
 
 /** `resource-operation` → `ResourceOperationStateMachine`, the logical id serverless-step-functions gives it. */
 export function stateMachineLogicalId(name: string): string {

@@ -13,10 +13,10 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import { emitTerminalEvent, terminalKey } from '../events/terminal';
 import { TransientServiceError, asTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
-import type { WorkflowInput } from './ingest';
 import { WORKFLOWS } from '../workflows';
+import type { WorkflowInput } from './ingest';
 import type { TerminalContract } from './module';
-import type { WorkflowName } from './names';
+import { workflowOf, type WorkflowName } from './names';
 
 /**
  * Each workflow's terminal event, and where its outcome is known, from its
@@ -24,16 +24,8 @@ import type { WorkflowName } from './names';
  */
 export const TERMINALS: Readonly<Record<WorkflowName, TerminalContract>> = Object.fromEntries(WORKFLOWS.map((workflow) => [workflow.name, workflow.terminal]));
 
-/**
- * The workflow a state machine runs, from its name (`<service>-<stage>-<workflow>`): the longest registered name
- * it ends with, so no workflow is taken for another whose name ends its own.
- */
-export function workflowOf(stateMachineArn: string): WorkflowName | undefined {
-  const name = stateMachineArn.split(':').pop() ?? '';
-  return WORKFLOWS.map((workflow) => workflow.name as string)
-    .filter((workflow) => name.endsWith(`-${workflow}`))
-    .sort((x, y) => y.length - x.length)[0];
-}
+/** The registered workflows' names, which their state machines' names end with. */
+const WORKFLOW_NAMES: readonly string[] = WORKFLOWS.map((workflow) => workflow.name);
 
 const CLOSED_WITHOUT_SUCCESS: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 /** The longest a workflow runs (every workflow's TimeoutSeconds; test/workflow/asl.test.ts holds them to it). */
@@ -63,7 +55,7 @@ export async function rescueTerminalEvent(executionArn: string, ports: Uses<'eve
   try {
     const execution = await ports.sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (!execution.status || !CLOSED_WITHOUT_SUCCESS.includes(execution.status)) return 'NOT_NEEDED';
-    const workflow = workflowOf(execution.stateMachineArn ?? '');
+    const workflow = workflowOf(execution.stateMachineArn ?? '', WORKFLOW_NAMES);
     if (!workflow) return 'NOT_OURS';
     const input = JSON.parse(execution.input ?? '{}') as WorkflowInput<unknown>;
     if ((await ports.ledger.lookup(terminalKey(workflow, input.requestId))).done) return 'ALREADY_EMITTED';

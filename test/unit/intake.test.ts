@@ -9,7 +9,8 @@ import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MAX_RETRY_DELAY_SECONDS, parseEnvelope, retryDelaySeconds, takeRequests } from '../../shared/workflow/intake';
+import { parseEnvelope } from '../../shared/events/envelope';
+import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds, takeRequests } from '../../shared/workflow/intake';
 import createBucket from '../fixtures/events/create-bucket.json';
 import { NOW, envelope, testPorts } from '../support/ports';
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { REQUEST_CONTRACTS } from '../../shared/contracts/events';
 import { validateDetail } from '../../shared/contracts/validate';
 import { guardrailsFor } from '../../shared/guardrails';
-import { requestDetailTypes, stateMachineLogicalId } from '../../shared/workflow/module';
+import { stateMachineLogicalId } from '../../shared/workflow/module';
+import { stateMachineArnFor, workflowOf } from '../../shared/workflow/names';
 import { CANCELS, WORKFLOWS, requestDetailTypes as registeredDetailTypes } from '../../shared/workflows';
 import { functionLogicalId, loadServiceModel } from '../../tooling/serverless-config';
 
@@ -86,8 +87,22 @@ describe.each(WORKFLOWS.map((w) => [w.name, w] as const))('workflow %s', (name, 
 });
 
 describe('the registry', () => {
+  it('finds each workflow from its state machine ARN and back, even when one name ends another', () => {
+    const arn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:shepherd-dev-${name}`;
+    const names = WORKFLOWS.map((w) => w.name as string);
+    for (const name of names) {
+      expect(workflowOf(arn(name), names)).toBe(name);
+      expect(stateMachineArnFor(name, names.map(arn))).toBe(arn(name));
+    }
+    // A workflow `share` beside `portfolio-share`: each ARN goes to its own.
+    expect(workflowOf(arn('portfolio-share'), ['share', 'portfolio-share'])).toBe('portfolio-share');
+    expect(workflowOf(arn('share'), ['share', 'portfolio-share'])).toBe('share');
+    expect(stateMachineArnFor('share', [arn('portfolio-share'), arn('share')])).toBe(arn('share'));
+    expect(workflowOf(arn('other'), names)).toBeUndefined();
+  });
+
   it('routes every request contract to exactly one workflow', () => {
-    const declared = [...WORKFLOWS.flatMap((w) => requestDetailTypes(w)), ...CANCELS.map((c) => c.contract.detailType)];
+    const declared = [...WORKFLOWS.flatMap((w) => w.requests.map((r) => r.contract.detailType)), ...CANCELS.map((c) => c.contract.detailType)];
     expect([...declared].sort()).toEqual(REQUEST_CONTRACTS.map((c) => c.detailType).sort());
     expect([...registeredDetailTypes()].sort()).toEqual([...declared].sort());
     // Each cancel belongs to the workflow whose requests it cancels (the one that owns its contract).
