@@ -95,6 +95,20 @@ describe('a batch', () => {
   });
 });
 
+describe('request kinds looked up by detail-type', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('answers detail-type "%s" as a type Shepherd does not take (no prototype lookup)', async (detailType) => {
+    const eventBridge = mockClient(EventBridgeClient);
+    const sfn = mockClient(SFNClient);
+    mockClient(DynamoDBClient).on(PutItemCommand).resolves({});
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    const body = JSON.stringify({ ...envelope('Resource Operation Requested', {}), 'detail-type': detailType });
+    await expect(takeRequests(batch(record('m1', body)), testPorts())).resolves.toEqual({ batchItemFailures: [] });
+    const [entry] = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries!;
+    expect(JSON.parse(entry!.Detail!)).toMatchObject({ detailType, errors: [{ field: 'detail-type', code: 'invalid_value' }] });
+    expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
+  });
+});
+
 describe('retry delays', () => {
   it('start at 5–10 s, double, and never pass 15 minutes', () => {
     expect([1, 2, 3].map((n) => retryDelaySeconds(n, () => 0))).toEqual([5, 10, 20]);
