@@ -44,7 +44,7 @@ class DeployAccountCheck {
     const { guardrailsFor, deployAccountProblem, deployAccountWarning, accountRequirements } = loadGuardrails();
     const guardrails = guardrailsFor(stage);
     const needs = accountRequirements(guardrails);
-    if (needs.managementOnly.length === 0 && needs.managementOrDelegated.length === 0 && !needs.accountNodeShares) return;
+    if (needs.managementOnly.length === 0 && needs.managementOrDelegated.length === 0 && needs.partlyElsewhere.length === 0) return;
     const facts = await this.facts(provider);
     const problem = deployAccountProblem(stage, guardrails, facts);
     if (problem) throw new this.serverless.classes.Error(`Shepherd: ${problem}`);

@@ -2,9 +2,11 @@
 
 /**
  * What serverless.yml takes from config/guardrails.json for a stage, computed
- * by shared/guardrails.ts — the module ingest checks requests with — so the
- * rule's sources, the bus policy and the iam:PassRole statements say what
- * ingest enforces, from one definition:
+ * by the modules ingest checks requests with — shared/guardrails.ts (senders)
+ * and the workflows' allowlists (shared/<workflow>/allowlist.ts, through
+ * shared/workflow/stage-allowlists.ts) — so the rule's sources, the bus policy
+ * and the iam:PassRole statements say what ingest enforces, from one definition.
+ * The whole file is validated first: a section no workflow owns fails here.
  *
  *   ${file(./config/stage.js):byStage.${sls:stage}.requestSources}
  *
@@ -40,13 +42,20 @@ function statementId(service, stage, sid) {
 
 const warned = new Set();
 
-/** shared/guardrails.ts, however this process can load TypeScript (the deploy plugin uses it too). */
+/**
+ * shared/guardrails.ts and shared/workflow/stage-allowlists.ts, however this process can load TypeScript
+ * (the deploy plugin uses them too).
+ */
 function loadGuardrails() {
-  return loadTypeScript(join(__dirname, '..', 'shared', 'guardrails.ts'));
+  return {
+    ...loadTypeScript(join(__dirname, '..', 'shared', 'guardrails.ts')),
+    ...loadTypeScript(join(__dirname, '..', 'shared', 'workflow', 'stage-allowlists.ts')),
+  };
 }
 
 function derive(stage) {
   const guardrails = loadGuardrails();
+  guardrails.assertGuardrailsFile();
   if (!guardrails.isListedStage(stage) && !warned.has(stage)) {
     warned.add(stage);
     process.emitWarning(
@@ -61,10 +70,6 @@ function derive(stage) {
   const accounts = g.extraAccounts ? { 'Fn::Split': [',', { 'Fn::Sub': `\${AWS::AccountId},${g.extraAccounts}` }] } : [{ Ref: 'AWS::AccountId' }];
   const shepherdRoles = publishingFunctions(config).map((key) => ({ 'Fn::GetAtt': [roleLogicalId(key), 'Arn'] }));
   const statements = guardrails.busPolicyStatements(g, busArn, shepherdRoles, accounts);
-  const one = (kind) => {
-    const [first] = guardrails.passRoleStatements(kind, g);
-    return first;
-  };
   return {
     requestSources: Object.keys(g.sources),
     allowedAccounts: accounts,
@@ -82,7 +87,7 @@ function derive(stage) {
       ),
     },
     // The Allow (or, when the stage allows no role, a Deny on all); the Deny on role paths is written beside it.
-    passRole: { cloudControl: one('cloudControl'), launchRole: one('launchRole') },
+    passRole: guardrails.passRoleByStage(g),
   };
 }
 

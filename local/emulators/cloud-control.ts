@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
  * are the API reference's; faults, hooks and durations come from the world.
  */
 import type { Clock } from '../../shared/runtime/clock';
-import { PASSED_ROLES, guardrailsFor, matchesAllowed } from '../../shared/guardrails';
+import { matchesAllowed } from '../../shared/allowlists';
+import { guardrailsFor } from '../../shared/guardrails';
+import { CLOUD_CONTROL_PASSED_TO, cloudControlAllowlist } from '../../shared/resource-operation/allowlist';
 import { AwsError, type Caller, type ServiceOperations } from './aws-server';
 import { evaluateIdentityPolicy, type Identity } from './iam-policy';
 import type { ResourceTypeBehaviour, World } from './world';
@@ -94,7 +96,7 @@ export interface CloudControlIam {
 
 /** The roles a world without an `iam` section has: the stage's default execution role, allowed everything. */
 export function defaultExecutionRoles(stage: string): CloudControlIam['roles'] {
-  const name = guardrailsFor(stage).cloudControl.defaultRoleName;
+  const name = cloudControlAllowlist.of(guardrailsFor(stage)).defaultRoleName;
   return name === undefined ? {} : { [name]: { manages: ['*'] } };
 }
 
@@ -194,7 +196,7 @@ export class CloudControlEmulator {
       principalAccount: identity.account,
       action: 'iam:PassRole',
       resource: roleArn,
-      keys: { 'iam:PassedToService': PASSED_ROLES.cloudControl.service },
+      keys: { 'iam:PassedToService': CLOUD_CONTROL_PASSED_TO },
     });
     if (!decision.allowed) {
       throw new AwsError('AccessDeniedException', `User: ${identity.principalArn} is not authorized to perform: iam:PassRole on resource: ${roleArn}`);

@@ -3,8 +3,8 @@
  * Organizations enabled or disabled (workflows/organizations-access.asl.json).
  * Registered in shared/workflows.ts.
  */
-import { authorizeOrganizationsAccessChange } from '../guardrails';
 import { emitTerminalTask, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { organizationsAccessAllowlist, authorizeOrganizationsAccessChange } from './allowlist';
 import { accessChangedDetail } from './completion';
 import { organizationsAccessChangeRequested } from './events/organizations-access-change-requested';
 import { organizationsAccessChanged } from './events/organizations-access-changed';
@@ -12,7 +12,7 @@ import { organizationsAccessChanged } from './events/organizations-access-change
 export const organizationsAccessWorkflow = {
   name: 'organizations-access',
   events: { organizationsAccessChangeRequested, organizationsAccessChanged },
-  requests: [requestOf({ contract: organizationsAccessChangeRequested, authorize: authorizeOrganizationsAccessChange })],
+  requests: [requestOf({ contract: organizationsAccessChangeRequested, allowlist: organizationsAccessAllowlist, authorize: authorizeOrganizationsAccessChange })],
   terminal: terminalOf({
     contract: organizationsAccessChanged, detail: accessChangedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Emit Access Changed Event': undefined },

@@ -3,8 +3,8 @@
  * account or an Organizations node (workflows/portfolio-share.asl.json), with
  * one event per failed account. Registered in shared/workflows.ts.
  */
-import { authorizePortfolioShare } from '../guardrails';
 import { PUT_EVENTS_ON_BUS, emitTerminalTask, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { serviceCatalogAllowlist, authorizePortfolioShare } from './allowlist';
 import { shareCompletionDetail } from './completion';
 import { portfolioShareAccountFailed } from './events/portfolio-share-account-failed';
 import { portfolioShareCompleted } from './events/portfolio-share-completed';
@@ -13,7 +13,7 @@ import { portfolioShareRequested } from './events/portfolio-share-requested';
 export const portfolioShareWorkflow = {
   name: 'portfolio-share',
   events: { portfolioShareRequested, portfolioShareAccountFailed, portfolioShareCompleted },
-  requests: [requestOf({ contract: portfolioShareRequested, authorize: authorizePortfolioShare })],
+  requests: [requestOf({ contract: portfolioShareRequested, allowlist: serviceCatalogAllowlist, authorize: authorizePortfolioShare })],
   terminal: terminalOf({
     contract: portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Emit Share Completion Event': undefined },

@@ -3,8 +3,8 @@
  * UpdateProgramManagementAccount (workflows/program-management-account.asl.json).
  * Registered in shared/workflows.ts.
  */
-import { authorizeProgramManagementAccountUpdate } from '../guardrails';
 import { emitTerminalTask, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { partnerCentralAllowlist, authorizeProgramManagementAccountUpdate } from './allowlist';
 import { programManagementAccountUpdateRequested } from './events/program-management-account-update-requested';
 import { programManagementAccountUpdated } from './events/program-management-account-updated';
 import { accountUpdatedDetail } from './update';
@@ -12,7 +12,7 @@ import { accountUpdatedDetail } from './update';
 export const programManagementAccountWorkflow = {
   name: 'program-management-account',
   events: { programManagementAccountUpdateRequested, programManagementAccountUpdated },
-  requests: [requestOf({ contract: programManagementAccountUpdateRequested, authorize: authorizeProgramManagementAccountUpdate })],
+  requests: [requestOf({ contract: programManagementAccountUpdateRequested, allowlist: partnerCentralAllowlist, authorize: authorizeProgramManagementAccountUpdate })],
   terminal: terminalOf({
     contract: programManagementAccountUpdated, detail: accountUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: false,
     outcomeKnownIn: { 'Emit Account Updated Event': undefined },

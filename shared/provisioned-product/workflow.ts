@@ -3,8 +3,8 @@
  * followed through its record (workflows/provisioned-product-properties.asl.json).
  * Registered in shared/workflows.ts.
  */
-import { authorizeProvisionedProductUpdate } from '../guardrails';
 import { emitTerminalTask, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
+import { provisionedProductsAllowlist, authorizeProvisionedProductUpdate } from './allowlist';
 import { propertiesUpdatedDetail } from './completion';
 import { provisionedProductPropertiesUpdateRequested } from './events/provisioned-product-properties-update-requested';
 import { provisionedProductPropertiesUpdated } from './events/provisioned-product-properties-updated';
@@ -12,7 +12,7 @@ import { provisionedProductPropertiesUpdated } from './events/provisioned-produc
 export const provisionedProductWorkflow = {
   name: 'provisioned-product-properties',
   events: { provisionedProductPropertiesUpdateRequested, provisionedProductPropertiesUpdated },
-  requests: [requestOf({ contract: provisionedProductPropertiesUpdateRequested, authorize: authorizeProvisionedProductUpdate })],
+  requests: [requestOf({ contract: provisionedProductPropertiesUpdateRequested, allowlist: provisionedProductsAllowlist, authorize: authorizeProvisionedProductUpdate })],
   terminal: terminalOf({
     contract: provisionedProductPropertiesUpdated, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Emit Properties Updated Event': undefined },
@@ -36,7 +36,7 @@ export const provisionedProductWorkflow = {
         // Service Catalog does not scope this action to a provisioned product ARN.
         { Effect: 'Allow', Action: ['servicecatalog:UpdateProvisionedProductProperties'], Resource: ['*'] },
         // A new LAUNCH_ROLE is handed to Service Catalog: the stage's provisionedProducts.launchRoleNames only.
-        ...passRoleStatements('launchRole'),
+        ...passRoleStatements(provisionedProductsAllowlist),
       ],
     },
     {

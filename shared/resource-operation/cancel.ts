@@ -9,6 +9,7 @@ import { RetryLater } from '../runtime/retry-later';
 import { requestOwnerKey, type RequestOwner } from '../workflow/ingest';
 import { executionArnFor, stateMachineArnFor } from '../workflow/names';
 import { guardrailsFor } from '../guardrails';
+import { cloudControlAllowlist } from './allowlist';
 import type { WorkflowState } from './model';
 import { resourceOperationCancelRequested } from './events/resource-operation-cancel-requested';
 
@@ -77,8 +78,8 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Uses<
   }
   const { requestId } = validation.value;
   // A stage that allows no Cloud Control operation has nothing a cancel could apply to: no call, no wait.
-  const guardrails = guardrailsFor(ports.config.stage);
-  if (!Object.values(guardrails.cloudControl.resourceTypes).some((operations) => operations.length > 0)) {
+  const allowed = cloudControlAllowlist.of(guardrailsFor(ports.config.stage));
+  if (!Object.values(allowed.resourceTypes).some((operations) => operations.length > 0)) {
     return reject('this stage allows no Cloud Control operation, so none can be cancelled', 'requestId', 'not_allowed');
   }
   // A cancel that applied stays applied: the same event delivered again (a crashed batch, EventBridge's

@@ -1,6 +1,7 @@
-import { executionRoleArn, guardrailsFor } from '../guardrails';
+import { guardrailsFor } from '../guardrails';
 import { storeDocument } from '../runtime/documents';
 import type { Uses } from '../runtime/ports';
+import { cloudControlAllowlist, executionRoleArn } from './allowlist';
 import type { ResourceOperationBody, ResourceOperationRequestBody } from './model';
 
 /**
@@ -11,7 +12,7 @@ import type { ResourceOperationBody, ResourceOperationRequestBody } from './mode
  */
 export async function carryDocuments(request: ResourceOperationRequestBody, requestId: string, ports: Uses<'dynamodb'>): Promise<ResourceOperationBody> {
   const where = { partition: ports.config.partition, accountId: ports.config.accountId };
-  const roleArn = executionRoleArn(request.roleArn, guardrailsFor(ports.config.stage), where);
+  const roleArn = executionRoleArn(request.roleArn, cloudControlAllowlist.of(guardrailsFor(ports.config.stage)), where);
   const withRole = <T extends object>(body: T) => (roleArn === undefined ? body : { ...body, roleArn });
   switch (request.operation) {
     case 'CREATE': {

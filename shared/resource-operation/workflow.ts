@@ -3,8 +3,8 @@
  * cancel (workflows/resource-operation.asl.json). What it takes, which Task
  * functions run it and what each may do; registered in shared/workflows.ts.
  */
-import { authorizeResourceOperation } from '../guardrails';
 import { emitTerminalTask, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowCancel, type WorkflowModule } from '../workflow/module';
+import { cloudControlAllowlist, authorizeResourceOperation } from './allowlist';
 import { cancelResourceOperation } from './cancel';
 import { completionDetail } from './completion';
 import { carryDocuments } from './documents';
@@ -15,7 +15,7 @@ import { resourceOperationRequested } from './events/resource-operation-requeste
 export const resourceOperationWorkflow = {
   name: 'resource-operation',
   events: { resourceOperationRequested, resourceOperationCancelRequested, resourceOperationCompleted },
-  requests: [requestOf({ contract: resourceOperationRequested, authorize: authorizeResourceOperation, carry: carryDocuments })],
+  requests: [requestOf({ contract: resourceOperationRequested, allowlist: cloudControlAllowlist, authorize: authorizeResourceOperation, carry: carryDocuments })],
   terminal: terminalOf({
     contract: resourceOperationCompleted, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
     outcomeKnownIn: { 'Read Back What The Create Left': undefined, 'Emit Completion Event': undefined },
@@ -50,7 +50,7 @@ export const resourceOperationWorkflow = {
           Resource: ['*'],
         },
         // The stage's cloudControl.roleNames, to Cloud Control only (a Deny on all when the stage allows none).
-        ...passRoleStatements('cloudControl'),
+        ...passRoleStatements(cloudControlAllowlist),
       ],
     },
     {

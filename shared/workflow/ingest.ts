@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { z } from 'zod';
 import { requestId as requestIdConstraint } from '../contracts/constraints';
-import { guardrailsFor, type Deployment, type Guardrails } from '../guardrails';
+import type { Allowlist, Deployment } from '../allowlists';
+import { guardrailsFor } from '../guardrails';
 import { validateDetail } from '../contracts/validate';
 import { claimedRequestId, rejectRequest, type IncomingEvent, type RejectionScope } from '../events/reject';
 import { stableStringify } from '../json';
@@ -29,11 +30,13 @@ export type IngestResult =
   | { outcome: 'REJECTED'; requestId: string; reason: string };
 
 /** A kind of request: its contract, the workflow that runs it, and the stage's allowlist for it. */
-export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.ZodType<{ requestId?: string }>> {
+export interface RequestKind<S extends z.ZodType<{ requestId?: string }> = z.ZodType<{ requestId?: string }>, A = unknown> {
   contract: EventContract<S>;
   workflow: WorkflowName;
-  /** What is refused is refused here, before any AWS call. Every kind has one. */
-  authorize: (request: RequestBody<z.infer<S>>, guardrails: Guardrails, where: Deployment) => FieldError[];
+  /** The stage's section this kind is checked against (shared/<workflow>/allowlist.ts). Every kind has one. */
+  allowlist: Allowlist<A>;
+  /** What is refused is refused here, before any AWS call: checked against the stage's section of the allowlist. */
+  authorize: (request: RequestBody<z.infer<S>>, allowed: A, where: Deployment) => FieldError[];
   /** The request as the workflow carries it (large documents stored aside); the validated request itself when absent. */
   carry?: (request: RequestBody<z.infer<S>>, requestId: string, ports: Uses<'dynamodb'>) => Promise<unknown>;
 }
@@ -124,7 +127,7 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
     return reject('the event id cannot name an execution', [{ field: 'requestId', code: 'required', message: 'give a requestId: this event id is not one (1–80 of [A-Za-z0-9_-])' }]);
   }
   const where = { partition: ports.config.partition, accountId: ports.config.accountId };
-  const refused = kind.authorize(request as RequestBody<z.infer<S>>, guardrailsFor(ports.config.stage), where);
+  const refused = kind.authorize(request as RequestBody<z.infer<S>>, kind.allowlist.of(guardrailsFor(ports.config.stage)), where);
   if (refused.length > 0) return reject('the request is outside what this stage allows', refused, requestId);
 
   // Documents stored aside before anything else, so a request that cannot be carried is rejected, not half-started.

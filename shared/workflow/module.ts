@@ -12,6 +12,7 @@
  * every workflow, read them through the registry.
  */
 import type { z } from 'zod';
+import type { Allowlist } from '../allowlists';
 import type { DetailOf, EventContract, TerminalEventContract } from '../contracts/contract';
 import type { IncomingEvent } from '../events/reject';
 import type { ClientName, Uses } from '../runtime/ports';
@@ -40,14 +41,15 @@ export const PUT_EVENTS_ON_BUS: IamStatement = {
 };
 
 /**
- * `iam:PassRole` for the roles the stage's guardrails name (config/stage.js
- * writes the Allow, or a Deny on all when the stage allows none), and a Deny
- * on role paths: IAM's `*` would match `role/<name>/<anything>`; ingest refuses
- * paths, so does IAM.
+ * `iam:PassRole` for the roles a workflow's allowlist lets it pass (config/stage.js
+ * writes the Allow from the stage's section, or a Deny on all when the stage allows
+ * none), and a Deny on role paths: IAM's `*` would match `role/<name>/<anything>`;
+ * ingest refuses paths, so does IAM.
  */
-export function passRoleStatements(kind: 'cloudControl' | 'launchRole'): unknown[] {
+export function passRoleStatements(allowlist: Allowlist): unknown[] {
+  if (!allowlist.passedRole) throw new Error(`the ${allowlist.section} allowlist declares no passedRole: it lets no role be passed`);
   return [
-    `\${self:custom.stageConfig.passRole.${kind}}`,
+    `\${self:custom.stageConfig.passRole.${allowlist.section}}`,
     { Effect: 'Deny', Action: ['iam:PassRole'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/*/*' }] },
   ];
 }
@@ -136,8 +138,11 @@ export function terminalOf<C extends TerminalEventContract>(entry: {
 /** A kind of request a workflow takes: its contract and the stage's allowlist for it (the workflow is the one declaring it). */
 export type WorkflowRequest = Omit<RequestKind, 'workflow'>;
 
-/** A request kind, typed by its contract (authorize and carry see the validated request), then kept as any other. */
-export function requestOf<S extends z.ZodType<{ requestId?: string }>>(kind: Omit<RequestKind<S>, 'workflow'>): WorkflowRequest {
+/**
+ * A request kind, typed by its contract and its allowlist (authorize sees the validated request and the stage's
+ * parsed section, carry the validated request), then kept as any other.
+ */
+export function requestOf<S extends z.ZodType<{ requestId?: string }>, A>(kind: Omit<RequestKind<S, A>, 'workflow'>): WorkflowRequest {
   return kind as unknown as WorkflowRequest;
 }
 

@@ -3,16 +3,17 @@
  * Central identifiers given as odd ARNs.
  */
 import type { LocalStack } from '../../local/harness/stack';
-import { authorizeProgramManagementAccountUpdate, authorizeProvisionedProductUpdate, guardrailsFor, matchesAllowedSegments, type Guardrails } from '../../shared/guardrails';
+import { matchesAllowedSegments } from '../../shared/allowlists';
+import { guardrailsFor } from '../../shared/guardrails';
+import { authorizeProgramManagementAccountUpdate, partnerCentralAllowlist } from '../../shared/program-management-account/allowlist';
+import { authorizeProvisionedProductUpdate, provisionedProductsAllowlist, type ProvisionedProductsAllowlist } from '../../shared/provisioned-product/allowlist';
 import { PMA, PMAU, PP, PPU, entry, forbiddenCalls, rejections, start, terminalsFor } from './support';
 
 const WHERE = { partition: 'aws', accountId: '000000000000' };
 
-/** The local stage's guardrails with other owner patterns. */
-function withOwners(owners: string[]): Guardrails {
-  const g = structuredClone(guardrailsFor('local'));
-  g.provisionedProducts.owners = owners;
-  return g;
+/** The local stage's provisioned-products allowlist with other owner patterns. */
+function withOwners(owners: string[]): ProvisionedProductsAllowlist {
+  return { ...provisionedProductsAllowlist.of(guardrailsFor('local')), owners };
 }
 const ownerErrors = (owner: string, owners: string[]) =>
   authorizeProvisionedProductUpdate({ provisionedProductId: PP, properties: { OWNER: owner } } as never, withOwners(owners), WHERE).map((e) => e.field);
@@ -84,12 +85,12 @@ describe('OWNER on the running stack', () => {
 describe('Partner Central identifiers given as ARNs', () => {
   const arn = (partition: string, region: string, account: string, catalog: string, id = PMA) =>
     `arn:${partition}:partnercentral:${region}:${account}:catalog/${catalog}/program-management-account/${id}`;
-  const restricted = guardrailsFor('example-restricted'); // catalogs [Sandbox], accounts [pma-*]
-  const local = guardrailsFor('local'); // catalogs [AWS, Sandbox], accounts [*]
-  const errors = (g: Guardrails, catalog: string, identifier: string) =>
+  const restricted = partnerCentralAllowlist.of(guardrailsFor('example-restricted')); // catalogs [Sandbox], accounts [pma-*]
+  const local = partnerCentralAllowlist.of(guardrailsFor('local')); // catalogs [AWS, Sandbox], accounts [*]
+  const errors = (g: typeof local, catalog: string, identifier: string) =>
     authorizeProgramManagementAccountUpdate({ catalog, identifier, displayName: 'x' } as never, g, WHERE).map((e) => `${e.field}:${e.code}`);
 
-  const refused: Array<[string, Guardrails, string, string]> = [
+  const refused: Array<[string, typeof local, string, string]> = [
     ['restricted: ARN catalog AWS, field Sandbox', restricted, 'Sandbox', arn('aws', 'us-east-1', '000000000000', 'AWS')],
     ['restricted: ARN catalog "sandbox" (case)', restricted, 'Sandbox', arn('aws', 'us-east-1', '000000000000', 'sandbox')],
     ['restricted: ARN catalog SandboxX', restricted, 'Sandbox', arn('aws', 'us-east-1', '000000000000', 'SandboxX')],

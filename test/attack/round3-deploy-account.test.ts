@@ -12,7 +12,10 @@
  *   DISABLED ends with the share call's own refusal; the README documents it.
  */
 import type { LocalStack } from '../../local/harness/stack';
-import { accountRequirements, authorizePortfolioShare, deployAccountProblem, deployAccountWarning, guardrailsFor, matchesAllowed } from '../../shared/guardrails';
+import { matchesAllowed } from '../../shared/allowlists';
+import { guardrailsFor } from '../../shared/guardrails';
+import { authorizePortfolioShare, serviceCatalogAllowlist } from '../../shared/portfolio-share/allowlist';
+import { accountRequirements, deployAccountProblem, deployAccountWarning } from '../../shared/workflow/stage-allowlists';
 import { startStack, terminalsFor } from './round3-support';
 
 let stack: LocalStack;
@@ -147,10 +150,11 @@ describe('the deploy-time check reads the allowlist as ingest does', () => {
 
   it('account-only targets: account shares deploy anywhere; the organization-node form of an account target is admitted and warned about at deploy time', () => {
     const g = { ...base, organizationsAccess: { enable: false, disable: false }, serviceCatalog: { portfolios: ['*'], shareTargets: ['444455556666'] } };
-    expect(accountRequirements(g)).toEqual({ managementOnly: [], managementOrDelegated: [], accountNodeShares: true });
+    expect(accountRequirements(g)).toEqual({ managementOnly: [], managementOrDelegated: [], partlyElsewhere: [expect.stringMatching(/organizationNode type ACCOUNT/)] });
     expect(deployAccountProblem('s', g, member)).toBeUndefined();
     expect(deployAccountWarning(g, member)).toMatch(/organizationNode type ACCOUNT/);
-    expect(authorizePortfolioShare({ operation: 'CREATE', portfolioId: PORT, accountId: '444455556666' } as never, g)).toEqual([]);
-    expect(authorizePortfolioShare({ operation: 'CREATE', portfolioId: PORT, organizationNode: { type: 'ACCOUNT', value: '444455556666' } } as never, g)).toEqual([]);
+    const allowed = serviceCatalogAllowlist.of(g);
+    expect(authorizePortfolioShare({ operation: 'CREATE', portfolioId: PORT, accountId: '444455556666' } as never, allowed)).toEqual([]);
+    expect(authorizePortfolioShare({ operation: 'CREATE', portfolioId: PORT, organizationNode: { type: 'ACCOUNT', value: '444455556666' } } as never, allowed)).toEqual([]);
   });
 });

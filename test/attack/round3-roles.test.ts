@@ -12,7 +12,9 @@
  *   "succeeded, already absent" (and an UPDATE NotFound, a CREATE AlreadyExists) instead of AccessDenied.
  */
 import type { LocalStack } from '../../local/harness/stack';
-import { authorizeResourceOperation, executionRoleArn, guardrailsFor } from '../../shared/guardrails';
+import { guardrailsFor } from '../../shared/guardrails';
+import { authorizeResourceOperation, cloudControlAllowlist, executionRoleArn } from '../../shared/resource-operation/allowlist';
+import { guardrailsFileProblems } from '../../shared/workflow/stage-allowlists';
 import {
   DEFAULT_ROLE, WIDGET, callsTo, create, del, rejections, roleArn, send, submissions, startStack, terminalsFor, update, widgetWorld, widgets,
   onlyCompletionOf,
@@ -181,7 +183,7 @@ describe('a stage\'s default role (guardrails rules, offline)', () => {
   const request = { operation: 'CREATE', typeName: WIDGET, desiredState: {} } as never;
 
   it('a stage without a default refuses a role-less request (field roleArn, code required)', () => {
-    const g = guardrailsFor('s', stageWith({ roleNames: ['cc-*'] }));
+    const g = cloudControlAllowlist.of(guardrailsFor('s', stageWith({ roleNames: ['cc-*'] })));
     expect(authorizeResourceOperation(request, g, where)).toEqual([expect.objectContaining({ field: 'roleArn', code: 'required' })]);
     expect(executionRoleArn(undefined, g, where)).toBeUndefined();
   });
@@ -194,11 +196,13 @@ describe('a stage\'s default role (guardrails rules, offline)', () => {
     ['a default with a wildcard', ['cc-*'], 'cc-*'],
     ['a default of 65 characters', ['cc-*'], `cc-${'a'.repeat(62)}`],
   ])('the file is refused: %s', (_label, roleNames, defaultRoleName) => {
-    expect(() => guardrailsFor('s', stageWith({ roleNames, defaultRoleName }))).toThrow(/defaultRoleName/);
+    const file = stageWith({ roleNames, defaultRoleName });
+    expect(() => cloudControlAllowlist.of(guardrailsFor('s', file))).toThrow(/cloudControl\.defaultRoleName/);
+    expect(guardrailsFileProblems(file)).toEqual([expect.stringMatching(/^stages\.s\.cloudControl\.defaultRoleName: /)]);
   });
 
   it('the default role is built in the deployment\'s own partition and account, whatever a role-less request comes with', () => {
-    const g = guardrailsFor('s', stageWith({ roleNames: ['cc-*'], defaultRoleName: 'cc-default' }));
+    const g = cloudControlAllowlist.of(guardrailsFor('s', stageWith({ roleNames: ['cc-*'], defaultRoleName: 'cc-default' })));
     expect(executionRoleArn(undefined, g, { partition: 'aws-us-gov', accountId: '123456789012' })).toBe('arn:aws-us-gov:iam::123456789012:role/cc-default');
     expect(authorizeResourceOperation(request, g, where)).toEqual([]);
   });

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts, requestRulePattern, type EventContract } from '../../shared/contracts/events';
 import { loadServiceModel } from '../../tooling/serverless-config';
-import { guardrailsFor, passRoleStatements } from '../../shared/guardrails';
+import { guardrailsFor } from '../../shared/guardrails';
+import { provisionedProductsAllowlist } from '../../shared/provisioned-product/allowlist';
+import { cloudControlAllowlist } from '../../shared/resource-operation/allowlist';
+import { passRolePolicy } from '../../shared/workflow/stage-allowlists';
 import { normaliseTemplate } from '../support/template';
 import { WORKFLOWS } from '../../shared/workflows';
 
@@ -262,7 +265,7 @@ describe('serverless package', () => {
     }
   });
 
-  it('grants no wildcard action, and iam:PassRole exactly as shared/guardrails.ts writes it: the stage\'s role names, one service, never a path', () => {
+  it('grants no wildcard action, and iam:PassRole exactly as the workflows\' allowlists write it: the stage\'s role names, one service, never a path', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) {
       for (const policy of role.Properties.Policies ?? []) {
         for (const statement of policy.PolicyDocument.Statement) {
@@ -276,12 +279,12 @@ describe('serverless package', () => {
     };
     const denyPaths = { Effect: 'Deny', Action: ['iam:PassRole'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/*/*' }] };
     const g = guardrailsFor('test');
-    expect(passRoleOf('startResourceOperation')).toEqual([passRoleStatements('cloudControl', g)[0], denyPaths]);
-    expect(passRoleOf('startProvisionedProductUpdate')).toEqual([passRoleStatements('launchRole', g)[0], denyPaths]);
+    expect(passRoleOf('startResourceOperation')).toEqual([passRolePolicy(cloudControlAllowlist, g)[0], denyPaths]);
+    expect(passRoleOf('startProvisionedProductUpdate')).toEqual([passRolePolicy(provisionedProductsAllowlist, g)[0], denyPaths]);
     // The test stage is not listed: it passes no role at all.
     expect(passRoleOf('startResourceOperation')[0]).toEqual({ Effect: 'Deny', Action: ['iam:PassRole'], Resource: ['*'] });
     // A listed stage: its names, in the deploying account, to that service only.
-    const local = passRoleStatements('cloudControl', guardrailsFor('local'));
+    const local = passRolePolicy(cloudControlAllowlist, guardrailsFor('local'));
     expect(local).toEqual([
       {
         Effect: 'Allow',

@@ -1,16 +1,19 @@
 /**
  * `serverless deploy` refuses an account where the stage's organization
  * requests cannot work (issue 12): the plugin asks STS and Organizations what
- * the deploying account is, and shared/guardrails.ts decides.
+ * the deploying account is, and the workflows' allowlists decide what the stage needs
+ * (shared/workflow/stage-allowlists.ts).
  */
-import { accountRequirements, deployAccountProblem, deployAccountWarning, guardrailsFor, type Guardrails } from '../../shared/guardrails';
+import { guardrailsFor, type Guardrails } from '../../shared/guardrails';
+import type { OrganizationsAccessAllowlist } from '../../shared/organizations-access/allowlist';
+import { accountRequirements, deployAccountProblem, deployAccountWarning } from '../../shared/workflow/stage-allowlists';
 
 // A CommonJS serverless plugin (plain .js, no types): loaded as serverless loads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const DeployAccountCheck = require('../../.serverless_plugins/deploy-account-check.js');
 
 const local = guardrailsFor('local');
-const withOrganization = (g: Partial<Guardrails['organizationsAccess']>, shareTargets: string[]): Guardrails => ({
+const withOrganization = (g: Partial<OrganizationsAccessAllowlist>, shareTargets: string[]): Guardrails => ({
   ...local,
   organizationsAccess: { enable: false, disable: false, ...g },
   serviceCatalog: { portfolios: ['*'], shareTargets },
@@ -21,15 +24,15 @@ describe('what a stage needs from its account', () => {
     expect(accountRequirements(withOrganization({ enable: true }, ['123456789012']))).toEqual({
       managementOnly: [expect.stringContaining('Organizations access')],
       managementOrDelegated: [],
-      accountNodeShares: true,
+      partlyElsewhere: [expect.stringMatching(/organizationNode type ACCOUNT/)],
     });
     expect(accountRequirements(withOrganization({}, ['ou-wk01-*', '123456789012'])).managementOrDelegated).toEqual([expect.stringContaining('ou-wk01-*')]);
     // Any pattern that can match an o-, ou- or r- id counts, however it is spelt (round3 attack: `o*`, `ou*`).
     for (const pattern of ['*', 'o*', 'ou*', 'r-*', '*-workloads']) {
       expect(accountRequirements(withOrganization({}, [pattern])).managementOrDelegated).toHaveLength(1);
     }
-    expect(accountRequirements(withOrganization({}, ['123456789012', '4444*']))).toEqual({ managementOnly: [], managementOrDelegated: [], accountNodeShares: true });
-    expect(accountRequirements(guardrailsFor('default'))).toEqual({ managementOnly: [], managementOrDelegated: [], accountNodeShares: false });
+    expect(accountRequirements(withOrganization({}, ['123456789012', '4444*']))).toEqual({ managementOnly: [], managementOrDelegated: [], partlyElsewhere: [expect.any(String)] });
+    expect(accountRequirements(guardrailsFor('default'))).toEqual({ managementOnly: [], managementOrDelegated: [], partlyElsewhere: [] });
   });
 
   it('warns, without refusing, that shares to an account as an organization node will fail from a member account', () => {

@@ -27,7 +27,7 @@ describe('config/stage.js for example-restricted', () => {
 
   it('passes the listed roles to one service each', () => {
     expect(stage.passRole.cloudControl).toMatchObject({ Effect: 'Allow', Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/shepherd-cloudcontrol-*' }] });
-    expect(stage.passRole.launchRole).toMatchObject({ Effect: 'Allow', Condition: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } } });
+    expect(stage.passRole.provisionedProducts).toMatchObject({ Effect: 'Allow', Condition: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } } });
   });
 
   it('refuses a stage name that would make a statement id CloudFormation cannot take', () => {

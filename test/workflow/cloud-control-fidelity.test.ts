@@ -7,7 +7,9 @@
 import { CloudControlEmulator, type CloudControlIam } from '../../local/emulators/cloud-control';
 import type { LocalStack } from '../../local/harness/stack';
 import { parseWorld, type WorldInput } from '../../local/emulators/world';
-import { authorizeResourceOperation, executionRoleArn, guardrailsFor, type Guardrails } from '../../shared/guardrails';
+import { guardrailsFor } from '../../shared/guardrails';
+import { authorizeResourceOperation, cloudControlAllowlist, executionRoleArn, type CloudControlAllowlist } from '../../shared/resource-operation/allowlist';
+import { guardrailsFileProblems } from '../../shared/workflow/stage-allowlists';
 import { completionDetail } from '../../shared/resource-operation/completion';
 import { T0, callsTo, completions, rejections, runRequests, startStack } from '../support/stack';
 
@@ -52,14 +54,13 @@ describe('the role Cloud Control acts as', () => {
     stack = await startStack(world());
     await runRequests(stack, bucket('default-role'));
     expect(completions(stack)).toEqual([expect.objectContaining({ requestId: 'default-role', status: 'SUCCEEDED' })]);
-    expect(callsTo(stack, 'CreateResource')[0]!.input.RoleArn).toBe(role(guardrailsFor('local').cloudControl.defaultRoleName!));
+    expect(callsTo(stack, 'CreateResource')[0]!.input.RoleArn).toBe(role(cloudControlAllowlist.of(guardrailsFor('local')).defaultRoleName!));
     const [execution] = stack.stepFunctions.executions.values();
     expect(JSON.parse(execution!.input).request.roleArn).toBe(role('shepherd-cloudcontrol-default'));
   });
 
   it('refuses at ingest a request without roleArn on a stage that has no default role', () => {
-    const local = guardrailsFor('local');
-    const noDefault: Guardrails = { ...local, cloudControl: { ...local.cloudControl, defaultRoleName: undefined } };
+    const noDefault: CloudControlAllowlist = { ...cloudControlAllowlist.of(guardrailsFor('local')), defaultRoleName: undefined };
     const where = { partition: 'aws', accountId: ACCOUNT };
     const request = { operation: 'CREATE' as const, typeName: 'AWS::S3::Bucket', desiredState: {} };
     expect(authorizeResourceOperation(request, noDefault, where)).toEqual([expect.objectContaining({ field: 'roleArn', code: 'required' })]);
@@ -69,7 +70,8 @@ describe('the role Cloud Control acts as', () => {
 
   it('refuses a configuration whose default role is not one the stage may pass', () => {
     const file = { stages: { default: { ...guardrailsFor('local'), cloudControl: { resourceTypes: {}, roleNames: ['shepherd-cc-*'], defaultRoleName: 'admin' } } } };
-    expect(() => guardrailsFor('default', file)).toThrow(/defaultRoleName must be one of roleNames/);
+    expect(() => cloudControlAllowlist.of(guardrailsFor('default', file))).toThrow(/defaultRoleName must be one of roleNames/);
+    expect(guardrailsFileProblems(file)).toEqual([expect.stringMatching(/^stages\.default\.cloudControl\.defaultRoleName: defaultRoleName must be one of roleNames/)]);
   });
 
   it('ends FAILED when the named role does not exist in the account', async () => {

@@ -6,7 +6,11 @@
  * reach an AWS API.
  */
 import { LocalStack } from '../../local/harness/stack';
-import { guardrailsFor, isListedStage, matchesAllowed } from '../../shared/guardrails';
+import { matchesAllowed } from '../../shared/allowlists';
+import { guardrailsFor, isListedStage } from '../../shared/guardrails';
+import { cloudControlAllowlist } from '../../shared/resource-operation/allowlist';
+import { ALLOWLISTS, guardrailsFileProblems } from '../../shared/workflow/stage-allowlists';
+import { WORKFLOWS } from '../../shared/workflows';
 import { T0, callsTo, rejections } from '../support/stack';
 import type { EventEnvelope } from '../../local/emulators/event-bridge';
 
@@ -91,31 +95,50 @@ describe('config/guardrails.json', () => {
     expect(g).toEqual(guardrailsFor('default'));
     expect(isListedStage('some-new-stage')).toBe(false);
     expect(isListedStage('local')).toBe(true);
-    expect(g.cloudControl).toEqual({ resourceTypes: {}, roleNames: [] });
-    expect(g.serviceCatalog).toEqual({ portfolios: [], shareTargets: [] });
-    expect(g.organizationsAccess).toEqual({ enable: false, disable: false });
-    expect(g.provisionedProducts).toEqual({ products: [], owners: [], launchRoleNames: [] });
-    expect(g.partnerCentral).toEqual({ catalogs: [], accounts: [] });
+    // `default` lists no workflow's section: each reads as its deny-all.
+    expect(Object.keys(g).sort()).toEqual(['extraAccounts', 'sources']);
+    for (const allowlist of ALLOWLISTS) expect(allowlist.of(g)).toEqual(allowlist.denyAll);
     // Prototype names are not stages.
     expect(guardrailsFor('__proto__')).toEqual(guardrailsFor('default'));
     expect(guardrailsFor('constructor')).toEqual(guardrailsFor('default'));
   });
 
-  it('refuses a file that would let Shepherd accept its own events, a malformed account list, a role path, or a missing kind', () => {
-    const stage = {
-      sources: { shepherd: ['arn:aws:iam::000000000000:role/x'] }, extraAccounts: '', cloudControl: { resourceTypes: {}, roleNames: [] },
-      serviceCatalog: { portfolios: [], shareTargets: [] }, organizationsAccess: { enable: false, disable: false },
-      provisionedProducts: { products: [], owners: [], launchRoleNames: [] }, partnerCentral: { catalogs: [], accounts: [] },
-    };
-    const ok = { ...stage, sources: { a: ['arn:aws:iam::000000000000:role/x'] } };
-    expect(() => guardrailsFor('x', { stages: { default: ok } })).not.toThrow();
-    expect(() => guardrailsFor('x', { stages: { default: stage } })).toThrow(/own source/);
-    expect(() => guardrailsFor('x', { stages: { default: { ...ok, extraAccounts: '1234' } } })).toThrow(/extraAccounts/);
-    expect(() => guardrailsFor('x', { stages: { default: { ...ok, sources: { a: [] } } } })).toThrow(/sources\.a/);
-    expect(() => guardrailsFor('x', { stages: { default: { ...ok, sources: { a: ['*'] } } } })).toThrow(/IAM role or user ARN/);
-    expect(() => guardrailsFor('x', { stages: { default: { ...ok, cloudControl: { resourceTypes: {}, roleNames: ['team/*'] } } } })).toThrow(/no path/);
-    const { partnerCentral: _missing, ...withoutPartnerCentral } = ok;
-    expect(() => guardrailsFor('x', { stages: { default: withoutPartnerCentral } })).toThrow(/partnerCentral/);
+  it('the file as it is has every section a workflow owns, each valid', () => {
+    expect(guardrailsFileProblems()).toEqual([]);
+    // Every section is owned by a registered workflow's request kind, and every kind has one.
+    expect(ALLOWLISTS.map((a) => a.section).sort()).toEqual([...new Set(WORKFLOWS.flatMap((w) => w.requests.map((r) => r.allowlist.section)))].sort());
+  });
+
+  it('refuses a file that would let Shepherd accept its own events, a malformed account list, a role path, or a section no workflow owns', () => {
+    const ok = { sources: { a: ['arn:aws:iam::000000000000:role/x'] }, extraAccounts: '', cloudControl: { resourceTypes: {}, roleNames: [] } };
+    const file = (stage: Record<string, unknown>) => ({ stages: { default: stage } });
+    expect(() => guardrailsFor('x', file(ok))).not.toThrow();
+    expect(guardrailsFileProblems(file(ok))).toEqual([]);
+    expect(() => guardrailsFor('x', file({ ...ok, sources: { shepherd: ['arn:aws:iam::000000000000:role/x'] } }))).toThrow(/own source/);
+    expect(() => guardrailsFor('x', file({ ...ok, extraAccounts: '1234' }))).toThrow(/extraAccounts/);
+    expect(() => guardrailsFor('x', file({ ...ok, sources: { a: [] } }))).toThrow(/sources\.a/);
+    expect(() => guardrailsFor('x', file({ ...ok, sources: { a: ['*'] } }))).toThrow(/IAM role or user ARN/);
+    // A section that is not an object is refused with the stage; what is inside one, by its workflow's schema.
+    expect(() => guardrailsFor('x', file({ ...ok, cloudControl: true }))).toThrow(/default\.cloudControl/);
+    const rolePath = file({ ...ok, cloudControl: { resourceTypes: {}, roleNames: ['team/*'] } });
+    expect(guardrailsFileProblems(rolePath)).toEqual([expect.stringMatching(/^stages\.default\.cloudControl\.roleNames\.0: .*no path/)]);
+    expect(() => cloudControlAllowlist.of(guardrailsFor('x', rolePath))).toThrow(/cloudControl\.roleNames\.0: .*no path/);
+    const extraKey = file({ ...ok, cloudControl: { resourceTypes: {}, roleNames: [], defaultRole: 'x' } });
+    expect(guardrailsFileProblems(extraKey)).toEqual([expect.stringMatching(/^stages\.default\.cloudControl: .*defaultRole/)]);
+    // A misspelt section would otherwise allow that workflow nothing without a word: it is named.
+    const typo = file({ ...ok, cloudcontrol: { resourceTypes: { '*': ['CREATE'] }, roleNames: [] } });
+    expect(guardrailsFileProblems(typo)).toEqual([expect.stringMatching(/^stages\.default\.cloudcontrol: no workflow has this section \(the sections: .*cloudControl/)]);
+    // A prototype member is no section either: `constructor` is named, `__proto__` is dropped by the parse
+    // (it never becomes the stage's prototype, so no section is inherited through it).
+    const hostile = JSON.parse('{"stages":{"default":{"sources":{"a":["arn:aws:iam::000000000000:role/x"]},"extraAccounts":"","constructor":{"x":1},"__proto__":{"cloudControl":{"resourceTypes":{"*":["CREATE"]},"roleNames":["*"]}}}}}');
+    expect(guardrailsFileProblems(hostile)).toEqual([expect.stringMatching(/^stages\.default\.constructor: no workflow/)]);
+    expect(Object.getPrototypeOf(guardrailsFor('x', hostile))).toBe(Object.prototype);
+    expect(cloudControlAllowlist.of(guardrailsFor('x', hostile))).toEqual(cloudControlAllowlist.denyAll);
+  });
+
+  it('a stage that leaves a workflow\'s section out allows that workflow nothing', () => {
+    const g = guardrailsFor('x', { stages: { default: { sources: { a: ['arn:aws:iam::000000000000:role/x'] }, extraAccounts: '' } } });
+    for (const allowlist of ALLOWLISTS) expect(allowlist.of(g)).toEqual(allowlist.denyAll);
   });
 
   it('matches `*` as any run of characters and nothing else as a pattern', () => {

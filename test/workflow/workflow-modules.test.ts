@@ -135,10 +135,15 @@ describe.each(WORKFLOWS.flatMap((w) => w.requests.map((r) => [r.contract.detailT
     for (const example of examples) expect({ file: example.file, valid: validateDetail(kind.contract.detail, example.Detail).ok }).toEqual({ file: example.file, valid: true });
   });
 
+  it("is checked against an allowlist section whose deny-all its own schema accepts, and which the local stage lists", () => {
+    expect(kind.allowlist.schema.safeParse(kind.allowlist.denyAll).success).toBe(true);
+    expect(Object.hasOwn(guardrailsFor('local'), kind.allowlist.section)).toBe(true);
+  });
+
   it('is refused by a stage with no guardrails of its own (an unlisted stage allows no AWS change of any kind)', () => {
     for (const example of examples) {
       const { requestId: _requestId, ...body } = example.Detail;
-      const errors = kind.authorize(body as never, guardrailsFor('an-unlisted-stage'), { partition: 'aws', accountId: '000000000000' });
+      const errors = kind.authorize(body as never, kind.allowlist.of(guardrailsFor('an-unlisted-stage')), { partition: 'aws', accountId: '000000000000' });
       expect({ file: example.file, refused: errors.length > 0, codes: [...new Set(errors.map((e) => e.code))] }).toEqual({ file: example.file, refused: true, codes: ['not_allowed'] });
     }
   });
