@@ -38,10 +38,24 @@ const stageGuardrails = z
       .refine((sources) => Object.keys(sources).length > 0, 'at least one source')
       .refine((sources) => !Object.hasOwn(sources, SHEPHERD_SOURCE), `"${SHEPHERD_SOURCE}" is Shepherd's own source: nobody else may send it`),
     extraAccounts: z.string().regex(/^([0-9]{12}(,[0-9]{12})*)?$/, 'comma-separated 12-digit account ids'),
+    /**
+     * How Shepherd acts in other accounts: the role it assumes there (spoke/shepherd-spoke-role.yml, deployed to
+     * them with StackSets) and the ExternalId that role's trust requires. A stage without it acts in no other account.
+     */
+    spoke: z
+      .strictObject({
+        roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name (no path, no *)'),
+        // STS AssumeRole ExternalId: 2-1224 of [\w+=,.@:/-] (botocore sts, externalIdType).
+        externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'an ExternalId: 2 to 1224 of letters, digits and +=,.@:/-'),
+      })
+      .optional(),
   })
   .catchall(z.record(z.string(), z.unknown()));
 /** A stage's guardrails: its senders, and each workflow's section as the file has it (read it with `allowlist.of`). */
-export type Guardrails = Pick<z.output<typeof stageGuardrails>, 'sources' | 'extraAccounts'> & { readonly [section: string]: unknown };
+export type Guardrails = Pick<z.output<typeof stageGuardrails>, 'sources' | 'extraAccounts' | 'spoke'> & { readonly [section: string]: unknown };
+
+/** The keys of a stage that are Shepherd's own, not a workflow's allowlist section. */
+export const PLATFORM_KEYS: ReadonlySet<string> = new Set(['sources', 'extraAccounts', 'spoke']);
 
 const guardrailsFile = z.strictObject({ $comment: z.string().optional(), stages: z.record(z.string(), stageGuardrails) });
 

@@ -141,7 +141,8 @@ export interface PolicyStatement {
   Effect: 'Allow' | 'Deny';
   Principal?: '*' | { AWS: string | string[] };
   Action: string | string[];
-  Resource: string | string[];
+  /** Absent only in a role's trust policy, where the role itself is the resource. */
+  Resource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 

@@ -1,9 +1,12 @@
 /**
  * One loopback HTTP endpoint for the emulated AWS APIs. The real SDK clients
- * reach it through their `endpoint` option and speak AWS JSON as they would
- * to AWS: the operation is named by the X-Amz-Target header
- * (`CloudApiService.CreateResource`, `AWSEvents.PutEvents`,
- * `AWSStepFunctions.StartExecution`), errors come back as `__type` bodies.
+ * reach it through their `endpoint` option and speak each service's protocol
+ * as they would to AWS: AWS JSON, where the operation is named by the
+ * X-Amz-Target header (`CloudApiService.CreateResource`, `AWSEvents.PutEvents`,
+ * `AWSStepFunctions.StartExecution`) and errors come back as `__type` bodies;
+ * or the AWS Query protocol (STS), where a form names the `Action` and the
+ * answer is XML (query-protocol.ts), the service known by the signing name in
+ * the request's SigV4 credential scope.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +14,7 @@ import type { VirtualClock } from './clock';
 import { FaultSchedule, type FaultWindow } from './faults';
 import { checkInput, inputRefusal } from './models/check';
 import { errorStatus, modelForTarget } from './models';
+import { parseForm, queryError, queryInput, queryResponse } from './query-protocol';
 import { SDK_REQUEST_TIMEOUT_MS } from '../../shared/runtime/clients/defaults';
 
 /**
@@ -101,6 +105,12 @@ function signingKey(authorization: string | undefined): string {
   return match?.[1] ?? '';
 }
 
+/** The service a SigV4 Authorization header was signed for: `Credential=AKID/date/region/<service>/aws4_request`. */
+function signingService(authorization: string | undefined): string {
+  const match = /Credential=[^/,\s]+\/[^/]+\/[^/]+\/([^/]+)\/aws4_request/.exec(String(authorization ?? ''));
+  return match?.[1] ?? '';
+}
+
 export class AwsServer {
   private server: Server | undefined;
   private readonly services = new Map<string, ServiceOperations>();
@@ -165,10 +175,22 @@ export class AwsServer {
   private async dispatch(headers: Record<string, string | undefined>, body: string, context: CallContext): Promise<Answer | { hang: true }> {
     const target = String(headers['x-amz-target'] ?? '');
     const contentType = String(headers['content-type'] ?? 'application/x-amz-json-1.1');
-    const [prefix, operationName] = target.split('.') as [string, string | undefined];
+    // No X-Amz-Target and a form body: the AWS Query protocol, the operation in the form's Action.
+    const form = !target && contentType.startsWith('application/x-www-form-urlencoded') ? parseForm(body) : undefined;
+    const [prefix, operationName] = form ? [signingService(headers.authorization), form.get('Action')] : (target.split('.') as [string, string | undefined]);
+    const queryModel = form ? modelForTarget(prefix) : undefined;
     const answer = (statusCode: number, payload: unknown, errorType?: string, call?: ApiCall): Answer => {
       // Request ids from a counter: a run repeats for its seed.
-      const responseHeaders: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': `local-${++this.requestSequence}` };
+      const requestId = `local-${++this.requestSequence}`;
+      if (form) {
+        const namespace = queryModel?.xmlNamespace ?? '';
+        const xml = errorType
+          ? queryError(namespace, errorType, String((payload as { message?: unknown }).message ?? ''), statusCode, requestId)
+          : queryResponse(namespace, operationName ?? '', payload, requestId);
+        if (call && this.recordOutputs) call.output = errorType ? { __type: errorType, message: (payload as { message?: unknown }).message } : JSON.parse(serialise(payload));
+        return { statusCode, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xml };
+      }
+      const responseHeaders: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': requestId };
       if (errorType) responseHeaders['x-amzn-errortype'] = errorType;
       const body = serialise(payload);
       if (call && this.recordOutputs) call.output = JSON.parse(body);
@@ -182,11 +204,13 @@ export class AwsServer {
     let input: Record<string, unknown> = {};
     const call: ApiCall = { service: prefix, operation: operationName ?? '', input, at: this.clock.now(), applied: false };
     try {
-      input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      // A query form is read by the operation's input shape (numbers typed, unknown keys dropped, as AWS does).
+      input = form ? queryInput(queryModel!, queryModel?.operations[operationName ?? '']?.input, form) : body ? (JSON.parse(body) as Record<string, unknown>) : {};
       call.input = input;
     } catch (error) {
       return failure(new AwsError('SerializationException', `Malformed JSON: ${(error as Error).message}`));
     }
+    if (form && !queryModel?.operations[operationName ?? '']) return failure(new AwsError('InvalidAction', `The local stack does not emulate ${prefix} ${operationName ?? '(no Action)'}`, 400));
     const operation = this.services.get(prefix)?.[operationName ?? ''];
     if (!operation) return failure(new AwsError('UnknownOperationException', `The local stack does not emulate ${target}`));
     this.calls.push(call);

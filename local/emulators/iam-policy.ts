@@ -76,7 +76,9 @@ function principalMatches(principal: PolicyStatement['Principal'], context: Requ
 
 function applies(statement: PolicyStatement, context: RequestContext, kind: 'resource' | 'identity' = 'resource'): boolean {
   if (![statement.Action].flat().some((a) => wildcard(a, context.action))) return false;
-  if (![statement.Resource].flat().some((r) => wildcard(r, context.resource))) return false;
+  // A role's trust policy names no Resource (IAM refuses one there: the role is the resource); every other policy must.
+  const resourceless = kind === 'resource' && statement.Resource === undefined;
+  if (!resourceless && ![statement.Resource ?? []].flat().some((r) => wildcard(r, context.resource))) return false;
   if (kind === 'resource' && !principalMatches(statement.Principal, context)) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, entries]) =>
     Object.entries(entries).every(([key, expected]) => conditionHolds(operator, key, expected, context)),

@@ -10,10 +10,26 @@
  * (InvalidStateException), no organization shares unless Organizations
  * access is ENABLED, Enable/Disable pass through UNDER_CHANGE, and
  * ListOrganizationPortfolioAccess shows what the finished shares did.
+ *
+ * The recipient's side runs in the recipient account (a caller signed with a
+ * session of a role there, sts.ts): AcceptPortfolioShare and
+ * RejectPortfolioShare of an IMPORTED share need an account share offered to
+ * that account, of an AWS_ORGANIZATIONS one a finished organization-node
+ * share that reaches it; AWS_SERVICECATALOG "Not supported. (Throws
+ * ResourceNotFoundException.)" (API reference, seeds/003).
+ * ListAcceptedPortfolioShares lists the IMPORTED portfolios the account
+ * accepted and still has, the AWS_ORGANIZATIONS ones that reach it (shares
+ * through the organization need no acceptance) unless it rejected them, and
+ * the world's default portfolios for AWS_SERVICECATALOG. What AWS does to the
+ * owner's share on a reject is not documented: the emulator keeps the offer
+ * (the owner still sees it) and drops the acceptance, the reading that loses
+ * nothing. Deleting an account share drops the recipient's acceptance.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../shared/runtime/clock';
 import { AwsError, type Caller, type ServiceOperations } from './aws-server';
+import { evaluateIdentityPolicy } from './iam-policy';
+import type { SessionIdentity } from './sts';
 import type { ServiceCatalogWorld, World } from './world';
 
 type NodeType = 'ORGANIZATION' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
@@ -60,6 +76,20 @@ export const MANAGEMENT_ACCOUNT_ID = '000000000000';
 const ROOT_ID = 'r-root';
 /** ListOrganizationPortfolioAccess pages hold at most 20 nodes (botocore servicecatalog model: PageSize 0..20). */
 const ORGANIZATION_ACCESS_PAGE_MAX = 20;
+/**
+ * ListAcceptedPortfolioShares pages: at most 100 (the model's PageSizeMax100); the size of a page asked without
+ * PageSize is not documented, so the emulator uses a small one (20) and callers must follow NextPageToken.
+ */
+const ACCEPTED_PAGE_DEFAULT = 20;
+
+type ShareType = 'IMPORTED' | 'AWS_ORGANIZATIONS' | 'AWS_SERVICECATALOG';
+
+/** A recipient account's side: what it accepted, and the organization shares it rejected. */
+interface Recipient {
+  importedAccepted: Set<string>;
+  organizationRejected: Set<string>;
+  defaultPortfolios: string[];
+}
 
 /**
  * Who may call what, from the API reference (seeds/003, and the current
@@ -119,15 +149,21 @@ export class ServiceCatalogEmulator {
   private access: { status: AccessStatus; target?: 'ENABLED' | 'DISABLED'; settlesAt?: number };
   private actionErrorsUsed = 0;
   private tokens = 0;
+  private readonly recipients = new Map<string, Recipient>();
+  private readonly worldAccounts: World['accounts'];
+  /** When the world's portfolios were created: the run's start. */
+  private readonly createdAt: Date;
 
   constructor(
     world: World,
     private readonly clock: Clock,
     private readonly seed: number,
-    /** The account a call is signed from (the local stack's identities); the management account when unknown. */
-    private readonly accountOf: (caller: Caller) => string | undefined = () => MANAGEMENT_ACCOUNT_ID,
+    /** Who a call is signed by (the local stack's identities); the management account's administrator when unknown. */
+    private readonly identify: (caller: Caller) => SessionIdentity | undefined = () => undefined,
   ) {
     this.config = world.serviceCatalog;
+    this.worldAccounts = world.accounts;
+    this.createdAt = clock.now();
     this.access = { status: this.config.organizationsAccess };
     const { organization } = this.config;
     this.members.set(ROOT_ID, [...new Set([organization.managementAccount, MANAGEMENT_ACCOUNT_ID, ...organization.accounts])]);
@@ -161,7 +197,112 @@ export class ServiceCatalogEmulator {
       EnableAWSOrganizationsAccess: wrap('EnableAWSOrganizationsAccess', () => this.changeAccess('ENABLED')),
       DisableAWSOrganizationsAccess: wrap('DisableAWSOrganizationsAccess', () => this.changeAccess('DISABLED')),
       GetAWSOrganizationsAccessStatus: wrap('GetAWSOrganizationsAccessStatus', () => ({ AccessStatus: this.accessStatus() })),
+      AcceptPortfolioShare: (input, caller) => this.answerOffer('AcceptPortfolioShare', input, caller),
+      RejectPortfolioShare: (input, caller) => this.answerOffer('RejectPortfolioShare', input, caller),
+      ListAcceptedPortfolioShares: (input, caller) => this.listAccepted(input, caller),
     };
+  }
+
+  /** The account a call is signed from: a session's own account; the management account for callers the stack does not know. */
+  private accountOf(caller: Caller): string {
+    return this.callerIn(caller).account;
+  }
+
+  /** The caller, refused when its session expired; unknown callers are the management account's administrator. */
+  private callerIn(caller: Caller): { account: string; identity?: SessionIdentity } {
+    const identity = this.identify(caller);
+    if (identity?.expiresAt !== undefined && this.clock.now().getTime() >= identity.expiresAt) {
+      throw new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
+    }
+    return { account: identity?.account ?? MANAGEMENT_ACCOUNT_ID, identity };
+  }
+
+  /** A recipient-side call, held to the caller's own permissions (a spoke role's session: what its policy allows). */
+  private recipientCaller(operation: string, caller: Caller): string {
+    const { account, identity } = this.callerIn(caller);
+    if (identity?.policy) {
+      const decision = evaluateIdentityPolicy(identity.policy, {
+        principalArn: identity.principalArn,
+        principalAccount: identity.account,
+        action: `servicecatalog:${operation}`,
+        resource: '*',
+        keys: {},
+      });
+      if (!decision.allowed) {
+        throw new AwsError('AccessDeniedException', `User: ${identity.principalArn} is not authorized to perform: servicecatalog:${operation}`);
+      }
+    }
+    return account;
+  }
+
+  private recipient(account: string): Recipient {
+    let recipient = this.recipients.get(account);
+    if (!recipient) {
+      const configured = this.worldAccounts?.[account];
+      recipient = {
+        importedAccepted: new Set(configured?.accepted.IMPORTED ?? []),
+        organizationRejected: new Set(),
+        defaultPortfolios: configured?.defaultPortfolios ?? [],
+      };
+      this.recipients.set(account, recipient);
+    }
+    return recipient;
+  }
+
+  /** Whether a finished organization-node share of the portfolio reaches the account. */
+  private reachedThroughOrganization(portfolio: Portfolio, account: string): boolean {
+    return [...portfolio.nodeShares.values()].some((node) => this.accountsOf(node).includes(account));
+  }
+
+  private answerOffer(operation: 'AcceptPortfolioShare' | 'RejectPortfolioShare', input: Record<string, unknown>, caller: Caller) {
+    const account = this.recipientCaller(operation, caller);
+    this.applyFinishedActions();
+    validate(input, ['PortfolioId']);
+    const type = (input.PortfolioShareType ?? 'IMPORTED') as ShareType;
+    const portfolioId = String(input.PortfolioId);
+    const notFound = () => new AwsError('ResourceNotFoundException', `Portfolio ${portfolioId} has no ${type} share offered to account ${account}.`);
+    if (type === 'AWS_SERVICECATALOG') throw new AwsError('ResourceNotFoundException', 'PortfolioShareType AWS_SERVICECATALOG is not supported.');
+    const portfolio = this.portfolios.get(portfolioId);
+    const recipient = this.recipient(account);
+    if (type === 'IMPORTED') {
+      if (!portfolio?.accountShares.has(account)) throw notFound();
+      if (operation === 'AcceptPortfolioShare') recipient.importedAccepted.add(portfolioId);
+      else recipient.importedAccepted.delete(portfolioId);
+      return {};
+    }
+    if (!portfolio || !this.reachedThroughOrganization(portfolio, account)) throw notFound();
+    if (operation === 'AcceptPortfolioShare') recipient.organizationRejected.delete(portfolioId);
+    else recipient.organizationRejected.add(portfolioId);
+    return {};
+  }
+
+  private listAccepted(input: Record<string, unknown>, caller: Caller) {
+    const account = this.recipientCaller('ListAcceptedPortfolioShares', caller);
+    this.applyFinishedActions();
+    validate(input, []);
+    const type = (input.PortfolioShareType ?? 'IMPORTED') as ShareType;
+    const recipient = this.recipient(account);
+    const ids =
+      type === 'AWS_SERVICECATALOG'
+        ? recipient.defaultPortfolios
+        : [...this.portfolios.values()]
+            .filter((p) =>
+              type === 'IMPORTED'
+                ? recipient.importedAccepted.has(p.id) && p.accountShares.has(account)
+                : this.reachedThroughOrganization(p, account) && !recipient.organizationRejected.has(p.id),
+            )
+            .map((p) => p.id);
+    const pageSize = Number(input.PageSize ?? ACCEPTED_PAGE_DEFAULT) || ACCEPTED_PAGE_DEFAULT;
+    const offset = Number(input.PageToken ?? 0);
+    if (!Number.isInteger(offset) || offset < 0 || offset > ids.length) throw new AwsError('InvalidParametersException', 'The page token is not valid.');
+    const page = ids.slice(offset, offset + pageSize).map((id) => ({
+      Id: id,
+      ARN: `arn:aws:catalog:us-east-1:${this.config.organization.managementAccount}:portfolio/${id}`,
+      DisplayName: id,
+      CreatedTime: this.createdAt,
+      ProviderName: 'Shepherd local',
+    }));
+    return { PortfolioDetails: page, NextPageToken: offset + pageSize < ids.length ? String(offset + pageSize) : undefined };
   }
 
   /**
@@ -173,7 +314,7 @@ export class ServiceCatalogEmulator {
   private assertOrganizationCaller(operation: string, caller: Caller): void {
     const rule = ORGANIZATION_CALLERS[operation];
     if (!rule) return;
-    const account = this.accountOf(caller) ?? MANAGEMENT_ACCOUNT_ID;
+    const account = this.accountOf(caller);
     const { managementAccount, delegatedAdministrators } = this.config.organization;
     if (account === managementAccount) return;
     if (rule === 'management-or-delegated' && delegatedAdministrators.includes(account)) return;
@@ -303,6 +444,8 @@ export class ServiceCatalogEmulator {
       case 'DELETE':
         if (!existing) throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with account ${accountId}.`);
         portfolio.accountShares.delete(accountId);
+        // The recipient loses what it accepted with the share.
+        this.recipients.get(accountId)?.importedAccepted.delete(portfolio.id);
         return {};
       case 'UPDATE': {
         if (!existing) throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with account ${accountId}.`);

@@ -119,6 +119,36 @@ const executionRole = z.strictObject({
 
 const accountIdString = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit account id');
 
+/** A policy statement as IAM writes one (a trust policy's statements name a Principal and no Resource). */
+const policyStatement = z.strictObject({
+  Sid: z.string().optional(),
+  Effect: z.enum(['Allow', 'Deny']),
+  Principal: z.union([z.literal('*'), z.strictObject({ AWS: z.union([z.string(), z.array(z.string())]) })]).optional(),
+  Action: z.union([z.string(), z.array(z.string())]),
+  Resource: z.union([z.string(), z.array(z.string())]).optional(),
+  Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
+});
+
+/** A role in another account that Shepherd assumes (its spoke role, or any other a test needs). */
+const accountRole = z.strictObject({
+  /** The trust policy's statements. Default: the spoke role template's for the stage (spoke/), trusting Shepherd's functions that act in other accounts, with the stage's ExternalId. */
+  trust: z.array(policyStatement).optional(),
+  /** The actions its permissions allow (on every resource). Default: the spoke role template's. */
+  allows: z.array(z.string()).optional(),
+  /** MaxSessionDuration (IAM CreateRole: 3600 to 43200, 3600 by default). */
+  maxSessionSeconds: z.number().int().min(3600).max(43200).default(3600),
+});
+
+/** Another account: its roles and its side of portfolio shares. */
+const account = z.strictObject({
+  /** Its IAM roles by name. An account listed here has only these; see `accounts` for unlisted ones. */
+  roles: z.record(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name'), accountRole).default({}),
+  /** Portfolios it accepted before the run (IMPORTED shares; organization shares need no acceptance). */
+  accepted: z.strictObject({ IMPORTED: z.array(z.string()).default([]) }).default({ IMPORTED: [] }),
+  /** What ListAcceptedPortfolioShares lists for AWS_SERVICECATALOG (its default portfolios). */
+  defaultPortfolios: z.array(z.string()).default([]),
+});
+
 const organizationalUnit = z.strictObject({
   id: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must look like ou-ab12-cd34ef56'),
   /** Parent OU id; the root when absent. */
@@ -244,6 +274,12 @@ export const worldSchema = z.strictObject({
         .default('arn:aws:iam::000000000000:role/platform-automation'),
     })
     .default({ producer: 'arn:aws:iam::000000000000:role/platform-automation' }),
+  /**
+   * Other accounts, by id: the roles Shepherd may assume there (STS AssumeRole) and their side of portfolio
+   * shares. Without `accounts`, every account holds the stage's spoke role as the repo's template writes it
+   * (spoke/), and nothing else; with it, only the accounts and roles it lists exist.
+   */
+  accounts: z.record(accountIdString, account).optional(),
   /** Service Catalog: the organization, Organizations access, portfolios and how shares behave. */
   serviceCatalog: serviceCatalog.default(() => serviceCatalog.parse({})),
   /** Partner Central Channel: program management accounts. */

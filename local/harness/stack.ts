@@ -28,13 +28,16 @@ import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-chan
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { SHEPHERD_SOURCE } from '../../shared/contracts/events';
+import { guardrailsFor } from '../../shared/guardrails';
 import { configFromEnv } from '../../shared/runtime/config';
 import type { LambdaHandler } from '../../shared/runtime/lambda';
 import { noLedger } from '../../shared/runtime/ledger';
 import { DYNAMODB_REQUEST_TIMEOUT_MS } from '../../shared/runtime/clients/defaults';
 import type { Clients, Ports } from '../../shared/runtime/ports';
 import { workflowOf } from '../../shared/workflow/names';
+import { spokeActions, spokeCallers, spokeRole } from '../../shared/workflow/spoke';
 import { WORKFLOWS } from '../../shared/workflows';
 import { AwsServer, type CallContext } from '../emulators/aws-server';
 import { VirtualClock, type Activity } from '../emulators/clock';
@@ -45,10 +48,10 @@ import { EventBridgeEmulator, envelopeJson, eventTime, type EventEnvelope } from
 import { PartnerCentralEmulator } from '../emulators/partner-central';
 import { ProvisionedProductEmulator } from '../emulators/provisioned-products';
 import { ServiceCatalogEmulator } from '../emulators/service-catalog';
+import { StsEmulator, type AssumableRole, type SessionIdentity } from '../emulators/sts';
 import { StepFunctionsEmulator, type EmulatedExecution, type TaskHandlers } from '../emulators/step-functions';
 import { FaultSchedule } from '../emulators/faults';
 import { transformInput } from '../emulators/input-transformer';
-import type { Identity } from '../emulators/iam-policy';
 import { loadInterpreter } from '../emulators/interpreter';
 import { lambdaContext } from './lambda-context';
 import { SinkLogger } from './logger';
@@ -170,6 +173,7 @@ export class LocalStack {
   readonly cloudControl: CloudControlEmulator;
   readonly eventBridge: EventBridgeEmulator;
   readonly serviceCatalog: ServiceCatalogEmulator;
+  readonly sts: StsEmulator;
   readonly provisionedProducts: ProvisionedProductEmulator;
   readonly partnerCentral: PartnerCentralEmulator;
   readonly dynamodb: DynamoDbEmulator;
@@ -185,7 +189,7 @@ export class LocalStack {
   readonly lambdaFaults: FaultSchedule<World['lambdaFaults'][number]>;
   private readonly listeners: Array<(event: StackEvent) => void> = [];
   /** Who signs with which access key: the emulators' view of IAM principals. */
-  private readonly identities = new Map<string, Identity>();
+  private readonly identities = new Map<string, SessionIdentity>();
   /** The producers' clients (publishing requests as a platform team's automation would, outside the world's faults), by principal ARN. */
   private readonly producers = new Map<string, EventBridgeClient>();
   private readonly idleInstances = new Map<string, LambdaInstance[]>();
@@ -232,7 +236,11 @@ export class LocalStack {
     for (const fn of Object.values(model.functions)) {
       this.identities.set(functionAccessKey(fn.key), { principalArn: fn.roleArn, account: model.accountId, policy: fn.policy });
     }
-    this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed, (caller) => this.identities.get(caller.accessKeyId)?.account);
+    this.serviceCatalog = new ServiceCatalogEmulator(world, clock, world.seed, (caller) => this.identities.get(caller.accessKeyId));
+    this.sts = new StsEmulator(
+      clock, world.seed, (roleArn) => this.assumableRole(roleArn), (caller) => this.identities.get(caller.accessKeyId),
+      (accessKeyId, identity) => void this.identities.set(accessKeyId, identity),
+    );
     this.provisionedProducts = new ProvisionedProductEmulator(world, clock, world.seed);
     this.partnerCentral = new PartnerCentralEmulator(world, clock, model.region);
     this.dynamodb = new DynamoDbEmulator(model.tableNames);
@@ -256,6 +264,7 @@ export class LocalStack {
     server.register('AWSStepFunctions', this.stepFunctions.operations());
     server.register('AWS242ServiceCatalogService', { ...this.serviceCatalog.operations(), ...this.provisionedProducts.operations() });
     server.register('PartnerCentralChannel', this.partnerCentral.operations());
+    server.register('sts', this.sts.operations());
     server.register('DynamoDB_20120810', this.dynamodb.operations());
     server.register('AmazonSQS', this.sqs.operations());
 
@@ -273,6 +282,33 @@ export class LocalStack {
     this.startEventSourceMappings();
     this.startSchedules();
     this.clock.backgroundWanted = () => this.scheduleWanted;
+  }
+
+  /**
+   * The role an ARN names in the world's other accounts: the ones `accounts` lists, or (without `accounts`) the
+   * stage's spoke role in every account, as the repo's template writes it (shared/workflow/spoke.ts).
+   */
+  private assumableRole(roleArn: string): AssumableRole | undefined {
+    const [, partition, , , account, resource] = /^arn:([^:]+):(iam)::()([0-9]{12}):role\/(.+)$/.exec(roleArn) ?? [];
+    if (!partition || !account || !resource || resource.includes('/')) return undefined;
+    const spoke = guardrailsFor(this.model.stage).spoke;
+    const template = spoke
+      ? spokeRole({
+          partition,
+          hubAccountId: this.model.accountId,
+          externalId: spoke.externalId,
+          trustedRoleArns: spokeCallers().map((key) => this.model.functions[key]?.roleArn).filter((arn) => arn !== undefined),
+        })
+      : undefined;
+    const asPolicy = (actions: string[]) => (actions.length ? [{ Effect: 'Allow' as const, Action: actions, Resource: '*' }] : []);
+    if (this.world.accounts === undefined) {
+      if (!template || resource !== spoke?.roleName) return undefined;
+      return { account, name: resource, trust: template.trust as AssumableRole['trust'], permissions: asPolicy(spokeActions()), maxSessionSeconds: 3600 };
+    }
+    const role = this.world.accounts[account]?.roles[resource];
+    if (!role) return undefined;
+    const trust = role.trust ?? (template?.trust as AssumableRole['trust'] | undefined) ?? [];
+    return { account, name: resource, trust, permissions: asPolicy(role.allows ?? spokeActions()), maxSessionSeconds: role.maxSessionSeconds };
   }
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -421,6 +457,9 @@ export class LocalStack {
       sfn: () => new SFNClient(clientConfig),
       dynamodb: () => new DynamoDBClient({ ...clientConfig, requestHandler: this.server.inProcessHandler(instance.calls, DYNAMODB_REQUEST_TIMEOUT_MS) }),
       sqs: () => new SQSClient(clientConfig),
+      sts: () => new STSClient(clientConfig),
+      // Clients that sign as another principal (a role assumed in another account): the same endpoint and faults.
+      serviceCatalogWith: () => (credentials) => new ServiceCatalogClient({ ...clientConfig, credentials }),
     };
     for (const [name, build] of Object.entries(clients)) {
       if (!clientNames.includes(name)) continue;

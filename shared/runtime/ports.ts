@@ -5,10 +5,19 @@ import type { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Ledger } from './ledger';
+
+/** Temporary credentials, as STS AssumeRole hands them out (the SDK's AwsCredentialIdentity). */
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
 
 /** The AWS clients a handler may be given. Only types here: each function bundles the clients it names (shared/runtime/clients/). */
 export interface Clients {
@@ -19,6 +28,12 @@ export interface Clients {
   sfn: SFNClient;
   dynamodb: DynamoDBClient;
   sqs: SQSClient;
+  sts: STSClient;
+  /**
+   * A Service Catalog client that signs with other credentials: a session of a role assumed in another account
+   * (shared/runtime/spoke.ts). Built per session; the function's own client signs as the function.
+   */
+  serviceCatalogWith: (credentials: SessionCredentials) => ServiceCatalogClient;
 }
 export type ClientName = keyof Clients;
 

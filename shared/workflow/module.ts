@@ -69,6 +69,11 @@ export interface TaskFunction {
   ledger?: boolean;
   /** Its role's statements besides the ledger's (and CloudWatch Logs, which the plugin adds). */
   iam: unknown[];
+  /**
+   * The IAM actions it calls in other accounts, as the stage's spoke role (shared/workflow/spoke.ts): its own role
+   * then may assume that role, it gets the role's name and ExternalId, and the spoke role template grants them.
+   */
+  spoke?: string[];
   environment?: Record<string, unknown>;
   timeout?: number;
   memorySize?: number;

@@ -6,11 +6,9 @@
  * this is where the file as a whole is held to the sections that exist.
  */
 import type { AccountNeeds, Allowlist } from '../allowlists';
-import { guardrailsFor, stageNames, type Guardrails } from '../guardrails';
+import { PLATFORM_KEYS, guardrailsFor, stageNames, type Guardrails } from '../guardrails';
 import { WORKFLOWS } from '../workflows';
 
-/** The sections a stage may have besides its senders (`sources`, `extraAccounts`). */
-const SENDERS = new Set(['sources', 'extraAccounts']);
 
 /** Every workflow's allowlist, once each; two workflows may share one, never a section name. */
 export const ALLOWLISTS: readonly Allowlist[] = (() => {
@@ -18,7 +16,7 @@ export const ALLOWLISTS: readonly Allowlist[] = (() => {
   for (const { allowlist } of WORKFLOWS.flatMap((workflow) => workflow.requests)) {
     const known = bySection.get(allowlist.section);
     if (known !== undefined && known !== allowlist) throw new Error(`two allowlists declare the section "${allowlist.section}": a section has one definition`);
-    if (SENDERS.has(allowlist.section)) throw new Error(`"${allowlist.section}" is not a section name a workflow may take: the stage's senders are written there`);
+    if (PLATFORM_KEYS.has(allowlist.section)) throw new Error(`"${allowlist.section}" is not a section name a workflow may take: it is a platform setting`);
     bySection.set(allowlist.section, allowlist);
   }
   return [...bySection.values()];
@@ -39,7 +37,7 @@ export function guardrailsFileProblems(source?: unknown): string[] {
   const sections = new Set(ALLOWLISTS.map((allowlist) => allowlist.section));
   return stages.flatMap((stage) => {
     const g = guardrailsFor(stage, source);
-    const unknown = Object.keys(g).filter((key) => !SENDERS.has(key) && !sections.has(key));
+    const unknown = Object.keys(g).filter((key) => !PLATFORM_KEYS.has(key) && !sections.has(key));
     return [
       ...unknown.map((key) => `stages.${stage}.${key}: no workflow has this section (the sections: ${[...sections].join(', ')})`),
       ...ALLOWLISTS.flatMap((allowlist) => {

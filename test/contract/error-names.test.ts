@@ -24,6 +24,7 @@ const SOURCES: Record<string, string[]> = {
   'local/emulators/event-bridge.ts': ['events'],
   'local/emulators/sqs.ts': ['sqs'],
   'local/emulators/dynamodb.ts': ['dynamodb'],
+  'local/emulators/sts.ts': ['sts'],
 };
 
 function thrownNames(file: string): Array<{ name: string; line: number }> {

@@ -68,6 +68,14 @@ const BASELINES: Record<string, Record<string, unknown>> = {
   ChangeMessageVisibility: { QueueUrl: 'https://sqs.invalid/q', ReceiptHandle: 'h', VisibilityTimeout: 30 },
   GetQueueAttributes: { QueueUrl: 'https://sqs.invalid/q', AttributeNames: ['All'] },
   StartMessageMoveTask: { SourceArn: 'arn:aws:sqs:us-east-1:000000000000:dlq' },
+  AcceptPortfolioShare: { AcceptLanguage: 'en', PortfolioId: PORTFOLIO, PortfolioShareType: 'IMPORTED' },
+  RejectPortfolioShare: { AcceptLanguage: 'en', PortfolioId: PORTFOLIO, PortfolioShareType: 'AWS_ORGANIZATIONS' },
+  ListAcceptedPortfolioShares: { AcceptLanguage: 'en', PageToken: '20', PageSize: 20, PortfolioShareType: 'IMPORTED' },
+  // A role nobody has: the model check runs before the service looks.
+  AssumeRole: {
+    RoleArn: 'arn:aws:iam::444455556666:role/contract-test', RoleSessionName: 'req-1', DurationSeconds: 900, ExternalId: 'contract-test',
+    SourceIdentity: 'shepherd', Tags: [{ Key: 'requestId', Value: 'req-1' }],
+  },
 };
 
 interface Case {
@@ -182,7 +190,32 @@ describe('on the wire', () => {
   });
   afterAll(() => stack.stop());
 
+  /** A query-protocol input as the SDK sends it: `Name`, `Name.Member`, lists as `Name.member.N` (an empty one as `Name=`). */
+  const form = (value: unknown, prefix: string, out: URLSearchParams): URLSearchParams => {
+    if (Array.isArray(value)) {
+      if (value.length === 0) out.append(prefix, '');
+      value.forEach((item, i) => form(item, `${prefix}.member.${i + 1}`, out));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, member] of Object.entries(value)) form(member, prefix ? `${prefix}.${key}` : key, out);
+    } else out.append(prefix, String(value));
+    return out;
+  };
+
   const post = async (model: ServiceModel, operation: string, input: unknown) => {
+    if (model.protocol === 'query') {
+      const response = await fetch(stack.server.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+          authorization: `AWS4-HMAC-SHA256 Credential=contract/20261125/us-east-1/${model.targetPrefix}/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: form(input, '', new URLSearchParams({ Action: operation, Version: model.apiVersion })).toString(),
+      });
+      // The query error body is XML: the code and message are what the SDK reads (Error.Code, Error.Message).
+      const xml = await response.text();
+      const tag = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+      return { status: response.status, body: { __type: tag('Code'), message: tag('Message')?.replace(/&apos;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') } as Record<string, unknown> };
+    }
     const response = await fetch(stack.server.url, {
       method: 'POST',
       headers: { 'x-amz-target': `${model.targetPrefix}.${operation}`, 'content-type': 'application/x-amz-json-1.1' },
@@ -191,14 +224,15 @@ describe('on the wire', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
-  it.each(operations.map(({ model, operation }) => [operation, model] as const))('%s: every input one past a limit is refused with ValidationException before the service acts', async (operation, model) => {
+  it.each(operations.map(({ model, operation }) => [operation, model] as const))('%s: every input one past a limit is refused with ValidationException (a query service: ValidationError) before the service acts', async (operation, model) => {
     const wrong: string[] = [];
     for (const { label, input, expect: code } of casesOf(model, operation)) {
       const callsBefore = stack.server.calls.length;
       const { status, body } = await post(model, operation, input);
       const call = stack.server.calls[callsBefore];
       // The model's refusal, not a rule the emulator checks itself (DynamoDB's key schema, ...).
-      const refused = status === 400 && body.__type === 'ValidationException' && /^\d+ validation errors? detected: /.test(String(body.message));
+      const refusal = model.protocol === 'query' ? 'ValidationError' : 'ValidationException';
+      const refused = status === 400 && body.__type === refusal && /^\d+ validation errors? detected: /.test(String(body.message));
       if (code !== null && (!refused || call?.applied)) wrong.push(`${label}: answered ${status} ${String(body.__type)}`);
       if (code === null && refused) wrong.push(`${label}: refused at the limit: ${String(body.message)}`);
     }

@@ -37,6 +37,10 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'servicecatalog LimitExceededException members': 'SDK adds Message',
   'servicecatalog OperationNotSupportedException members': 'SDK adds Message',
   'servicecatalog ResourceNotFoundException members': 'SDK adds Message',
+  // @aws-sdk/client-sts 3.1174 is newer than botocore 1.43.11: session token sizing (MinimumSessionTokenSize in,
+  // SessionTokenSize and SessionTokenUtilization out) arrived in between. Shepherd sends none and reads none.
+  'sts AssumeRoleRequest members': 'SDK adds MinimumSessionTokenSize',
+  'sts AssumeRoleResponse members': 'SDK adds SessionTokenSize, SessionTokenUtilization',
   // @aws-sdk/client-dynamodb 3.1169 is newer than botocore 1.43.11: VectorIndexes arrived in between.
   'dynamodb ConsumedCapacity members': 'SDK model is newer',
   // An @idempotencyToken member: the SDK fills it in, so it is optional to SDK callers; the service requires it.

@@ -5,6 +5,7 @@ import { PartnerCentralChannelClient } from '@aws-sdk/client-partnercentral-chan
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { lambdaContext as buildLambdaContext } from '../../local/harness/lambda-context';
 import type { Ports } from '../../shared/runtime/ports';
@@ -26,6 +27,8 @@ export function testPorts(overrides: Partial<Ports> = {}): Ports {
     sfn: new SFNClient({ region, credentials }),
     dynamodb: new DynamoDBClient({ region, credentials }),
     sqs: new SQSClient({ region, credentials }),
+    sts: new STSClient({ region, credentials }),
+    serviceCatalogWith: (session) => new ServiceCatalogClient({ region, credentials: session }),
     ledger: memoryLedger(),
     clock: { now: () => NOW },
     random: () => 0.5,

@@ -178,9 +178,12 @@ function isAllowedCommonMember(model: ServiceModel, name: string, member: string
  * a field list (Partner Central), they are filled in as that shape asks.
  */
 export function inputRefusal(model: ServiceModel, problems: Problem[]): { type: string; message: string; members: Record<string, unknown> } {
+  const message = `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.map((p) => p.message).join('; ')}`;
+  // A query-protocol service (STS) answers every input refusal as ValidationError (its common errors): a form has
+  // no types of its own, so a value that is not a number is a constraint failure there, not a serialisation one.
+  if (model.protocol === 'query') return { type: 'ValidationError', message, members: {} };
   const wrongType = problems.find((p) => p.code === 'INVALID_TYPE');
   if (wrongType) return { type: 'SerializationException', message: wrongType.message, members: {} };
-  const message = `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.map((p) => p.message).join('; ')}`;
   const shape = model.shapes.ValidationException;
   const members: Record<string, unknown> = {};
   const reasons = shape?.members?.reason ? model.shapes[shape.members.reason.shape]?.enum : undefined;

@@ -36,6 +36,7 @@ export const SERVICES = {
       'CreatePortfolioShare', 'UpdatePortfolioShare', 'DeletePortfolioShare', 'DescribePortfolioShareStatus', 'ListOrganizationPortfolioAccess',
       'EnableAWSOrganizationsAccess', 'DisableAWSOrganizationsAccess', 'GetAWSOrganizationsAccessStatus',
       'UpdateProvisionedProductProperties', 'DescribeRecord', 'ListRecordHistory',
+      'AcceptPortfolioShare', 'RejectPortfolioShare', 'ListAcceptedPortfolioShares',
     ],
   },
   'partnercentral-channel': {
@@ -52,6 +53,7 @@ export const SERVICES = {
     operations: ['SendMessage', 'ReceiveMessage', 'DeleteMessage', 'ChangeMessageVisibility', 'GetQueueAttributes', 'StartMessageMoveTask'],
   },
   dynamodb: { sdk: '@aws-sdk/client-dynamodb', operations: ['GetItem', 'PutItem', 'DeleteItem'] },
+  sts: { sdk: '@aws-sdk/client-sts', operations: ['AssumeRole'] },
 } as const;
 
 /** The shape keys the checker reads; everything else (documentation, examples, ...) is dropped. */
@@ -127,7 +129,8 @@ async function extract(dataDir: string, service: keyof typeof SERVICES): Promise
         status: modelledStatus(traits),
         fault: traits.error,
         // Only an awsQueryCompatible service (SQS) answers with the query code (other schemas carry it too, unused).
-        ...(model.metadata.awsQueryCompatible && traits.awsQueryError && traits.awsQueryError[0] !== error ? { queryCode: traits.awsQueryError[0] } : {}),
+        // A query-protocol service (STS) answers with the code too: MalformedPolicyDocument for MalformedPolicyDocumentException.
+        ...((model.metadata.awsQueryCompatible || model.metadata.protocol === 'query') && traits.awsQueryError && traits.awsQueryError[0] !== error ? { queryCode: traits.awsQueryError[0] } : {}),
       };
     }
     ops[name] = { input: op.input?.shape, output: op.output?.shape, errors: errorNames };
@@ -141,8 +144,9 @@ async function extract(dataDir: string, service: keyof typeof SERVICES): Promise
     },
     service,
     apiVersion: model.metadata.apiVersion,
-    targetPrefix: model.metadata.targetPrefix,
-    jsonVersion: model.metadata.jsonVersion,
+    // A query-protocol service has no X-Amz-Target: the server knows it by its signing name (STS: `sts`).
+    targetPrefix: model.metadata.targetPrefix ?? model.metadata.signingName ?? model.metadata.endpointPrefix,
+    ...(model.metadata.protocol === 'query' ? { protocol: 'query', xmlNamespace: model.metadata.xmlNamespace } : { jsonVersion: model.metadata.jsonVersion }),
     ...(model.metadata.awsQueryCompatible ? { awsQueryCompatible: true } : {}),
     operations: ops,
     errors: Object.fromEntries(Object.entries(errors).sort(([a], [b]) => a.localeCompare(b))),

@@ -12,6 +12,7 @@ import partnercentralChannel from './partnercentral-channel.json';
 import servicecatalog from './servicecatalog.json';
 import sqs from './sqs.json';
 import stepfunctions from './stepfunctions.json';
+import sts from './sts.json';
 
 export interface ShapeRef {
   shape: string;
@@ -43,13 +44,18 @@ export interface ModelledError {
 export interface ServiceModel {
   service: string;
   apiVersion: string;
+  /** The X-Amz-Target prefix of a JSON-protocol service; a query-protocol one's signing name (`sts`). */
   targetPrefix: string;
+  /** `query` for an AWS Query service (form in, XML out); JSON otherwise. */
+  protocol?: 'query';
+  /** The XML namespace a query service's answers carry. */
+  xmlNamespace?: string;
   operations: Record<string, { input?: string; output?: string; errors: string[] }>;
   errors: Record<string, ModelledError>;
   shapes: Record<string, Shape>;
 }
 
-export const MODELS = [cloudcontrol, dynamodb, events, partnercentralChannel, servicecatalog, sqs, stepfunctions] as unknown as ServiceModel[];
+export const MODELS = [cloudcontrol, dynamodb, events, partnercentralChannel, servicecatalog, sqs, stepfunctions, sts] as unknown as ServiceModel[];
 
 const byTargetPrefix = new Map(MODELS.map((m) => [m.targetPrefix, m]));
 
@@ -81,6 +87,15 @@ export const COMMON_ERRORS: Record<string, { status: number; why: string }> = {
   UnknownOperationException: { status: 404, why: 'the action or operation requested is invalid' },
   UnrecognizedClientException: { status: 403, why: 'the access key id is not in AWS records' },
   ValidationError: { status: 400, why: 'the input fails the constraints (query protocols)' },
+  InvalidAction: { status: 400, why: 'the action or operation requested is invalid (query protocols)' },
+  InvalidClientTokenId: { status: 403, why: 'the access key id or security token is not in AWS records' },
+  // The query protocols' names for a refusal and for credentials past their Expiration: STS AssumeRole answers
+  // "AccessDenied: User: <arn> is not authorized to perform: sts:AssumeRole on resource: <role>" (IAM User Guide,
+  // "Troubleshooting IAM roles"), and an expired session's call "ExpiredToken: The security token included in the
+  // request is expired" (Apache Ozone HDDS-14847 records AWS answering so); the JSON services say ExpiredTokenException.
+  AccessDenied: { status: 403, why: 'not allowed to perform the action (query protocols)' },
+  ExpiredToken: { status: 400, why: 'the security token has expired (query protocols)' },
+  ExpiredTokenException: { status: 400, why: 'the security token has expired' },
   // Not on those pages, but what the JSON-protocol frameworks answer: ValidationException for a model
   // constraint (e.g. Service Catalog: "1 validation error detected: Value 'My Test Sandbox1' at
   // 'provisionedProductName' failed to satisfy constraint", aws-ia/terraform-aws-control_tower_account_factory#103),
