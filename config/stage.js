@@ -50,6 +50,7 @@ function loadGuardrails() {
   return {
     ...loadTypeScript(join(__dirname, '..', 'shared', 'guardrails.ts')),
     ...loadTypeScript(join(__dirname, '..', 'shared', 'workflow', 'stage-allowlists.ts')),
+    ...loadTypeScript(join(__dirname, '..', 'shared', 'workflow', 'spoke.ts')),
   };
 }
 
@@ -88,6 +89,8 @@ function derive(stage) {
     },
     // The Allow (or, when the stage allows no role, a Deny on all); the Deny on role paths is written beside it.
     passRole: guardrails.passRoleByStage(g),
+    // sts:AssumeRole of the stage's spoke role, for the functions that act in other accounts (their `spoke` actions).
+    assumeSpoke: guardrails.assumeSpokeStatement(g.spoke),
   };
 }
 

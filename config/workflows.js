@@ -17,6 +17,7 @@
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { loadTypeScript } = require('./load-typescript');
+const { roleLogicalId } = require('./role-names');
 
 function load() {
   const { WORKFLOWS, requestDetailTypes } = loadTypeScript(join(__dirname, '..', 'shared', 'workflows.ts'));
@@ -36,7 +37,12 @@ function functions() {
         ...(task.timeout !== undefined ? { timeout: task.timeout } : {}),
         ...(task.memorySize !== undefined ? { memorySize: task.memorySize } : {}),
         ...(task.environment ? { environment: { ...task.environment } } : {}),
-        iamRoleStatements: [...(task.ledger ? [LEDGER_ACCESS] : []), ...task.iam],
+        iamRoleStatements: [
+          ...(task.ledger ? [LEDGER_ACCESS] : []),
+          ...task.iam,
+          // It acts in other accounts as the stage's spoke role: it may assume that role (config/stage.js).
+          ...((task.spoke ?? []).length ? ['${self:custom.stageConfig.assumeSpoke}'] : []),
+        ],
       };
     }
   }
@@ -80,6 +86,22 @@ module.exports = {
   get stateMachineRefs() {
     const { workflows, stateMachineLogicalId } = load();
     return workflows.map((workflow) => ({ Ref: stateMachineLogicalId(workflow.name) }));
+  },
+  /**
+   * The roles of the functions that act in other accounts (a Task with `spoke` actions), comma-separated: what the
+   * spoke role's TrustedRoleArns parameter takes (spoke/shepherd-spoke-role.json).
+   */
+  get spokeOutputs() {
+    const callers = load().workflows.flatMap((workflow) => workflow.tasks).filter((task) => (task.spoke ?? []).length > 0);
+    if (callers.length === 0) return { Outputs: {} };
+    return {
+      Outputs: {
+        SpokeCallerRoleArns: {
+          Description: "Shepherd's roles that assume the spoke role in other accounts: the spoke template's TrustedRoleArns",
+          Value: { 'Fn::Join': [',', callers.map((task) => ({ 'Fn::GetAtt': [roleLogicalId(task.key), 'Arn'] }))] },
+        },
+      },
+    };
   },
   /** Each workflow's executions, for DescribeExecution and GetExecutionHistory. */
   get executionArns() {

@@ -89,6 +89,8 @@ export interface Allowlist<T = unknown> {
    */
   passedRole?: { service: string; names(section: T): readonly string[] };
   accountNeeds?(section: T): AccountNeeds;
+  /** Whether the section lets Shepherd act in other accounts: the stage must then name its spoke role. */
+  needsSpoke?(section: T): boolean;
 }
 
 /** Declares a workflow's allowlist section (see Allowlist); `of` validates the section the first time a stage is read. */
@@ -98,6 +100,7 @@ export function defineAllowlist<S extends z.ZodType>(spec: {
   denyAll: NoInfer<z.output<S>>;
   passedRole?: { service: string; names(section: NoInfer<z.output<S>>): readonly string[] };
   accountNeeds?(section: NoInfer<z.output<S>>): AccountNeeds;
+  needsSpoke?(section: NoInfer<z.output<S>>): boolean;
 }): Allowlist<z.output<S>> {
   const parsed = new WeakMap<Guardrails, z.output<S>>();
   return {

@@ -39,7 +39,7 @@ const stageGuardrails = z
       .refine((sources) => !Object.hasOwn(sources, SHEPHERD_SOURCE), `"${SHEPHERD_SOURCE}" is Shepherd's own source: nobody else may send it`),
     extraAccounts: z.string().regex(/^([0-9]{12}(,[0-9]{12})*)?$/, 'comma-separated 12-digit account ids'),
     /**
-     * How Shepherd acts in other accounts: the role it assumes there (spoke/shepherd-spoke-role.yml, deployed to
+     * How Shepherd acts in other accounts: the role it assumes there (spoke/shepherd-spoke-role.json, deployed to
      * them with StackSets) and the ExternalId that role's trust requires. A stage without it acts in no other account.
      */
     spoke: z

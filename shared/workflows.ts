@@ -7,6 +7,7 @@
  */
 import { organizationsAccessWorkflow } from './organizations-access/workflow';
 import { portfolioShareWorkflow } from './portfolio-share/workflow';
+import { portfolioShareAcceptanceWorkflow } from './portfolio-share-acceptance/workflow';
 import { programManagementAccountWorkflow } from './program-management-account/workflow';
 import { provisionedProductWorkflow } from './provisioned-product/workflow';
 import { resourceOperationCancel, resourceOperationWorkflow } from './resource-operation/workflow';
@@ -17,6 +18,7 @@ export const WORKFLOWS = [
   organizationsAccessWorkflow,
   provisionedProductWorkflow,
   programManagementAccountWorkflow,
+  portfolioShareAcceptanceWorkflow,
 ] as const;
 
 /**

@@ -177,6 +177,11 @@ export class ServiceCatalogEmulator {
     }
     for (const accounts of this.members.values()) accounts.forEach((a) => this.allAccounts.add(a));
     for (const id of this.config.portfolios) this.portfolios.set(id, { id, accountShares: new Map(), nodeShares: new Map() });
+    for (const [id, accounts] of Object.entries(this.config.accountShares)) {
+      const portfolio = this.portfolios.get(id);
+      if (!portfolio) throw new Error(`world: serviceCatalog.accountShares names portfolio ${id}, which is not in serviceCatalog.portfolios`);
+      for (const account of accounts) portfolio.accountShares.set(account, { shareTagOptions: false, sharePrincipals: false });
+    }
   }
 
   operations(): ServiceOperations {

@@ -206,6 +206,8 @@ const serviceCatalog = z.strictObject({
     .default({ id: 'o-exampleorg1', managementAccount: '000000000000', delegatedAdministrators: [], accounts: [], units: [] }),
   /** Portfolio ids that exist in the management account. */
   portfolios: z.array(z.string()).default([]),
+  /** Account shares that exist before the run (made outside Shepherd): portfolio id → the accounts it is offered to. */
+  accountShares: z.record(z.string(), z.array(accountIdString)).default({}),
   shares: z
     .strictObject({
       /** Time an organization share action stays NOT_STARTED. */

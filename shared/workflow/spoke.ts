@@ -2,7 +2,7 @@
  * The spoke role: what Shepherd may do in another account, derived from the
  * Task functions that act there (their `spoke` actions, shared/<workflow>/workflow.ts).
  * One definition writes the role's CloudFormation template
- * (spoke/shepherd-spoke-role.yml, for StackSets: tooling/spoke-template.ts),
+ * (spoke/shepherd-spoke-role.json, for StackSets: tooling/spoke-template.ts),
  * the statements that let those functions assume it (config/stage.js), and
  * the role the local stack's accounts hold by default.
  *
@@ -34,6 +34,16 @@ export function spokeCallers(): string[] {
 export function spokeActions(): string[] {
   const actions = WORKFLOWS.flatMap((workflow) => (workflow.tasks as ReadonlyArray<{ spoke?: readonly string[] }>).flatMap((task) => task.spoke ?? []));
   return [...new Set(actions)].sort();
+}
+
+/**
+ * The statement that lets a function that acts in other accounts assume the stage's spoke role there (config/stage.js
+ * writes it as `assumeSpoke`): that role name in any account (which accounts is the workflows' allowlists' to say,
+ * and the spoke role's trust's), or a Deny on all when the stage names no spoke role.
+ */
+export function assumeSpokeStatement(spoke: { roleName: string } | undefined): Record<string, unknown> {
+  if (!spoke) return { Effect: 'Deny', Action: ['sts:AssumeRole'], Resource: ['*'] };
+  return { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${spoke.roleName}` }] };
 }
 
 /** What the spoke role is: who may assume it, and what its sessions may do. */

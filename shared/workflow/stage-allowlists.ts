@@ -43,7 +43,9 @@ export function guardrailsFileProblems(source?: unknown): string[] {
       ...ALLOWLISTS.flatMap((allowlist) => {
         if (!Object.hasOwn(g, allowlist.section)) return [];
         const parsed = allowlist.schema.safeParse(g[allowlist.section]);
-        return parsed.success ? [] : parsed.error.issues.map((i) => `stages.${stage}.${[allowlist.section, ...i.path].join('.')}: ${i.message}`);
+        if (!parsed.success) return parsed.error.issues.map((i) => `stages.${stage}.${[allowlist.section, ...i.path].join('.')}: ${i.message}`);
+        // A section that acts in other accounts on a stage that names no role to act as would refuse nothing and do nothing.
+        return allowlist.needsSpoke?.(parsed.data) && !g.spoke ? [`stages.${stage}.${allowlist.section}: acts in other accounts, so the stage needs "spoke" (roleName, externalId)`] : [];
       }),
     ];
   });

@@ -25,12 +25,19 @@
  *     where the configuration justifies it: see ALLOWANCES.
  *  4. Per function: (granted − justified extras) must equal called, as sorted
  *     arrays, with the function name in the failure message.
+ *  5. Calls a function makes in other accounts, as the stage's spoke role, are
+ *     granted by that role, not by the function's: the Task declares them
+ *     (`spoke`, shared/<workflow>/workflow.ts), they leave the function's side
+ *     of the comparison, its role gets sts:AssumeRole instead (config/stage.js
+ *     `assumeSpoke`), and the spoke role grants exactly the declared ones.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 import { loadServiceModel } from '../../tooling/serverless-config';
+import { spokeActions, spokeRole } from '../../shared/workflow/spoke';
+import { WORKFLOWS } from '../../shared/workflows';
 
 const root = join(__dirname, '..', '..');
 
@@ -52,6 +59,7 @@ const SDK_PACKAGES: Record<string, SdkPackage> = {
   '@aws-sdk/client-service-catalog': { prefix: 'servicecatalog' },
   '@aws-sdk/client-sfn': { prefix: 'states' },
   '@aws-sdk/client-sqs': { prefix: 'sqs' },
+  '@aws-sdk/client-sts': { prefix: 'sts' },
 };
 
 export interface Call {
@@ -311,19 +319,52 @@ describe('least privilege: each function role holds exactly the actions its code
     }
   });
 
+  /** The actions a Task declares it calls as the spoke role, and whether its role carries the statement that assumes it. */
+  const spokeOf = (key: string) => {
+    const task = WORKFLOWS.flatMap((w) => w.tasks as ReadonlyArray<{ key: string; spoke?: readonly string[] }>).find((t) => t.key === key);
+    return { actions: [...(task?.spoke ?? [])], assumes: statementsOf(key).some((s) => (s as unknown) === '${self:custom.stageConfig.assumeSpoke}') };
+  };
+
   it.each(functionKeys)('%s: granted (minus justified extras) === called, no wildcard', (key) => {
     const { calls } = analysisOf(key);
-    const result = compare(rawFunctions[key]!, statementsOf(key), calls.map((c) => c.action));
+    const spoke = spokeOf(key);
+    // What it calls as the spoke role is the spoke role's to grant; assuming that role is its own (the stage's assumeSpoke).
+    const own = calls.map((c) => c.action).filter((a) => !spoke.actions.includes(a));
+    const granted = [...statementsOf(key), ...(spoke.assumes ? [{ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['(the stage spoke role)'] }] : [])];
+    const result = compare(rawFunctions[key]!, granted, own);
     const where = Object.fromEntries(result.called.map((a) => [a, [...new Set(calls.filter((c) => c.action === a).map((c) => c.file))]]));
     // Function name in every diff; `calledFrom` says which file makes each call.
     expect({ function: key, wildcards: result.wildcards }).toEqual({ function: key, wildcards: [] });
     expect({ function: key, granted: result.granted, calledFrom: where }).toEqual({ function: key, granted: result.called, calledFrom: where });
   });
 
+  it.each(functionKeys)('%s: calls every action it declares for the spoke role, and assumes the role exactly when it declares some', (key) => {
+    const { calls } = analysisOf(key);
+    const spoke = spokeOf(key);
+    const called = new Set(calls.map((c) => c.action));
+    expect({ function: key, declaredButNotCalled: spoke.actions.filter((a) => !called.has(a)), assumes: spoke.assumes }).toEqual({
+      function: key, declaredButNotCalled: [], assumes: spoke.actions.length > 0,
+    });
+  });
+
+  it('the spoke role grants exactly the actions the Tasks declare for it, on no wider a principal than Shepherd\'s account', () => {
+    const declared = [...new Set(WORKFLOWS.flatMap((w) => (w.tasks as ReadonlyArray<{ spoke?: readonly string[] }>).flatMap((t) => t.spoke ?? [])))].sort();
+    const role = spokeRole({ partition: 'aws', hubAccountId: '000000000000', externalId: 'x-1', trustedRoleArns: ['arn:aws:iam::000000000000:role/r'] });
+    expect(role.permissions.flatMap((s) => [s.Action].flat()).sort()).toEqual(declared);
+    expect(spokeActions()).toEqual(declared);
+    expect(declared.every((a) => !/[*?]/.test(a))).toBe(true);
+    expect(role.trust).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+        Condition: { StringEquals: { 'sts:ExternalId': 'x-1' }, ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::000000000000:role/r'] } },
+      }),
+    ]);
+  });
+
   // IAM prefix of each client defineHandler can be given (shared/runtime/clients/).
   const CLIENT_PREFIX: Record<string, string> = {
     cloudControl: 'cloudformation', dynamodb: 'dynamodb', eventBridge: 'events', partnerCentral: 'partnercentral',
-    serviceCatalog: 'servicecatalog', sfn: 'states', sqs: 'sqs',
+    serviceCatalog: 'servicecatalog', sfn: 'states', sqs: 'sqs', sts: 'sts', serviceCatalogWith: 'servicecatalog',
   };
   it.each(functionKeys)('%s: is built with exactly the clients its code calls (defineHandler clients)', (key) => {
     const { calls } = analysisOf(key);

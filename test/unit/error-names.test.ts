@@ -175,6 +175,9 @@ const DISPOSITION: Record<string, 'matched' | 'catch-all' | 'not in a workflow'>
   RequestDocumentUnavailable: 'catch-all',
   // "Not yet" from a cancel: thrown to the intake (an SQS-driven Lambda), which keeps the message.
   RetryLater: 'not in a workflow',
+  // The spoke role cannot be assumed, or the stage names none: configuration, not a fault; the request ends FAILED with why.
+  SpokeRoleNotAssumable: 'catch-all',
+  SpokeNotConfigured: 'catch-all',
 };
 
 describe('Shepherd’s error classes in the workflows', () => {
