@@ -93,7 +93,7 @@ it.each([
     expect.objectContaining({
       status: 'FAILED',
       errorCode: 'SpokeRoleNotAssumable',
-      statusMessage: expect.stringMatching(/role arn:aws:iam::444455556666:role\/shepherd-spoke cannot be assumed \(AccessDenied: User: .* is not authorized to perform: sts:AssumeRole.*spoke\/shepherd-spoke-role\.yml/),
+      statusMessage: expect.stringMatching(/role arn:aws:iam::444455556666:role\/shepherd-spoke cannot be assumed \(AccessDenied: User: .* is not authorized to perform: sts:AssumeRole.*spoke\/shepherd-spoke-role\.json/),
     }),
   );
   // Refused at once: AccessDenied is not retried.
