@@ -1,9 +1,9 @@
-import { AcceptPortfolioShareCommand, ListAcceptedPortfolioSharesCommand, RejectPortfolioShareCommand } from '@aws-sdk/client-service-catalog';
 import { emitTerminalEvent } from '../events/terminal';
 import { toTimestamp } from '../runtime/clock';
 import { asTransient, isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { serviceCatalogIn } from '../runtime/spoke';
+import { acceptOffer, isListedAsAccepted, rejectOffer } from '../portfolio-share/recipient';
 import { caughtFailure, reasonSuffix, refusal } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 import type { PortfolioShareAcceptanceRequest } from './events/portfolio-share-acceptance-requested';
@@ -44,8 +44,7 @@ export async function answerShareOffer(state: AcceptanceState, ports: Uses<'sts'
   const { portfolioId, accountId, action } = state.request;
   const catalog = await serviceCatalogIn(accountId, state.requestId, ports);
   try {
-    const input = { PortfolioId: portfolioId, PortfolioShareType: shareType(state.request) };
-    await catalog.send(action === 'ACCEPT' ? new AcceptPortfolioShareCommand(input) : new RejectPortfolioShareCommand(input));
+    await (action === 'ACCEPT' ? acceptOffer : rejectOffer)(catalog, portfolioId, shareType(state.request));
     ports.logger.info('Share offer answered', { action, accountId, portfolioId });
     return { answeredAt: toTimestamp(ports.clock.now()), checks: 0 };
   } catch (error) {
@@ -66,14 +65,7 @@ export async function checkAcceptedShares(state: AcceptanceState, ports: Uses<'s
   const { portfolioId, accountId, action } = state.request;
   const catalog = await serviceCatalogIn(accountId, state.requestId, ports);
   try {
-    let listed = false;
-    let token: string | undefined;
-    do {
-      // The largest page the model allows (PageSizeMax100): fewest calls.
-      const page = await catalog.send(new ListAcceptedPortfolioSharesCommand({ PortfolioShareType: shareType(state.request), PageSize: 100, PageToken: token }));
-      listed ||= (page.PortfolioDetails ?? []).some((p) => p.Id === portfolioId);
-      token = page.NextPageToken || undefined;
-    } while (token && !listed);
+    const listed = await isListedAsAccepted(catalog, portfolioId, shareType(state.request));
     const checks = (state.acceptance?.checks ?? 0) + 1;
     return { ...state.acceptance, checks, listed, settled: listed === (action === 'ACCEPT') };
   } catch (error) {

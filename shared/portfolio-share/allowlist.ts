@@ -15,8 +15,11 @@ export const serviceCatalogAllowlist = defineAllowlist({
     portfolios: z.array(z.string()),
     /** Account ids and organization node ids (o-…, r-…, ou-…; patterns) they may be shared with. */
     shareTargets: z.array(z.string()),
+    /** Whether account shares may be accepted in the recipient account too (acceptOnBehalf), as the stage's spoke role. */
+    acceptOnBehalf: z.boolean().optional(),
   }),
   denyAll: { portfolios: [], shareTargets: [] },
+  needsSpoke: (allowed) => allowed.acceptOnBehalf === true && allowed.shareTargets.length > 0,
   /**
    * Organization-node shares (with DescribePortfolioShareStatus and ListOrganizationPortfolioAccess) are
    * accepted only from the organization's management account or a Service Catalog delegated administrator
@@ -45,6 +48,9 @@ export function authorizePortfolioShare(request: Omit<PortfolioShareRequest, 're
   const target = request.accountId ?? request.organizationNode?.value ?? '';
   if (!matchesAllowed(target, allowed.shareTargets)) {
     errors.push(notAllowed(request.accountId ? 'accountId' : 'organizationNode.value', `${target} is not a share target allowed on this stage`));
+  }
+  if ('acceptOnBehalf' in request && request.acceptOnBehalf === true && allowed.acceptOnBehalf !== true) {
+    errors.push(notAllowed('acceptOnBehalf', 'accepting shares in the recipient account is not allowed on this stage'));
   }
   return errors;
 }

@@ -1,7 +1,7 @@
 import { emitTerminalEvent } from '../events/terminal';
 import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
-import { reasonSuffix } from '../workflow/failure';
+import { caughtFailure, reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
 import { targetOf, type ShareWorkflowState } from './model';
 import { type PortfolioShareCompleted, portfolioShareCompleted, shareStatus } from './events/portfolio-share-completed';
@@ -27,7 +27,16 @@ export function shareCompletionDetail(state: ShareWorkflowState, now: Date): Por
     accountEventsNotDelivered: notAnnounced(state),
     ...completionTimings(state.requestedAt, share, now),
   };
-  return { ...base, ...endingOf(state.failure, share, shareStatus.options) };
+  const ending = { ...base, ...endingOf(state.failure, share, shareStatus.options) };
+  const wanted = state.request.operation === 'CREATE' && state.request.acceptOnBehalf === true;
+  if (!wanted || ending.status !== 'SUCCEEDED') return ending;
+  // The share was made; the request also asked for it to be accepted in the recipient account.
+  const failed = state.acceptanceFailure ? caughtFailure(state.acceptanceFailure) : state.acceptance?.errorCode ? state.acceptance : undefined;
+  if (state.acceptance?.accepted && !failed) return { ...ending, accepted: true };
+  const why = failed
+    ? { errorCode: failed.errorCode, statusMessage: `the share was made; accepting it in account ${state.request.accountId} failed${failed.statusMessage ? `: ${failed.statusMessage}` : ''}` }
+    : { errorCode: 'InvalidWorkflowState', statusMessage: 'the share was made; it was not accepted in the recipient account' };
+  return { ...ending, status: 'FAILED', accepted: false, ...why };
 }
 
 function summarise(d: PortfolioShareCompleted): string {

@@ -51,8 +51,18 @@ export interface Announcement {
   done: boolean;
 }
 
+/** Accepting an account share in the recipient account (acceptOnBehalf). */
+export interface RecipientAcceptance {
+  accepted: boolean;
+  errorCode?: string;
+  statusMessage?: string;
+}
+
 export interface ShareWorkflowState extends WorkflowInput<PortfolioShareBody> {
   share?: ShareProgress;
+  acceptance?: RecipientAcceptance;
+  /** Accepting it failed past its Retry (Catch): the share stands, the request ends FAILED. */
+  acceptanceFailure?: CaughtFailure;
   announce?: Announcement;
   /** The fan-out itself failed (Catch): the completion still goes out, counting what was not announced. */
   announceFailure?: CaughtFailure;

@@ -16,7 +16,7 @@ export const portfolioShareWorkflow = {
   requests: [requestOf({ contract: portfolioShareRequested, allowlist: serviceCatalogAllowlist, authorize: authorizePortfolioShare })],
   terminal: terminalOf({
     contract: portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
-    outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Emit Share Completion Event': undefined },
+    outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Accept In The Recipient Account': 'acceptanceFailure', 'Emit Share Completion Event': undefined },
   }),
   summaries: [
     summaryOf(portfolioShareAccountFailed, (d) => `${d.requestId}  ${d.accountId}  ${d.error}${d.message ? `: ${d.message}` : ''}`),
@@ -71,6 +71,15 @@ export const portfolioShareWorkflow = {
         // Events EventBridge keeps refusing are parked here with the reason.
         { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }] },
       ],
+    },
+    {
+      key: 'acceptOnRecipientsBehalf',
+      handler: 'shared/portfolio-share/handlers/accept-on-recipients-behalf.handler',
+      states: ['Accept In The Recipient Account'],
+      description: 'Accepts an account share in the recipient account, as the spoke role (acceptOnBehalf; Task "Accept In The Recipient Account").',
+      clients: ['sts', 'serviceCatalogWith'],
+      iam: [],
+      spoke: ['servicecatalog:AcceptPortfolioShare', 'servicecatalog:ListAcceptedPortfolioShares'],
     },
     emitTerminalTask({
       key: 'emitPortfolioShareCompleted',

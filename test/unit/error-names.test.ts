@@ -178,6 +178,8 @@ const DISPOSITION: Record<string, 'matched' | 'catch-all' | 'not in a workflow'>
   // The spoke role cannot be assumed, or the stage names none: configuration, not a fault; the request ends FAILED with why.
   SpokeRoleNotAssumable: 'catch-all',
   SpokeNotConfigured: 'catch-all',
+  // A state asking to accept a share that is not an account share: ingest refuses such requests, so a bug.
+  InvalidAcceptanceTarget: 'catch-all',
 };
 
 describe('Shepherd’s error classes in the workflows', () => {

@@ -9,6 +9,8 @@
  */
 import type { LocalStack } from '../../local/harness/stack';
 import type { WorldInput } from '../../local/emulators/world';
+import { guardrailsFor } from '../../shared/guardrails';
+import { authorizePortfolioShare, serviceCatalogAllowlist } from '../../shared/portfolio-share/allowlist';
 import { callsTo, emittedOfType, rejections, sendRequests, startStack } from '../support/stack';
 
 const SPOKE = '444455556666';
@@ -118,4 +120,51 @@ it('refuses at ingest what the stage does not allow, before any call', async () 
   await send(stack, answer('bad-account', { accountId: '12345' }), answer('bad-action', { action: 'MAYBE' }), answer('bad-type', { portfolioShareType: 'IMPORTED ' }));
   expect(rejections(stack).map((r) => r.requestId).sort()).toEqual(['bad-account', 'bad-action', 'bad-type']);
   expect(callsTo(stack, 'AssumeRole')).toEqual([]);
+});
+
+describe('account shares that accept on the recipient\'s behalf (acceptOnBehalf)', () => {
+  const share = (requestId: string, fields: Record<string, unknown> = {}) => ({ requestId, operation: 'CREATE', portfolioId: OTHER, accountId: SPOKE, acceptOnBehalf: true, ...fields });
+  const shared = (stack: LocalStack) =>
+    Object.fromEntries(emittedOfType(stack, 'Portfolio Share Completed').map((e) => [(e.detail as { requestId: string }).requestId, e.detail as Record<string, any>]));
+
+  it('shares, then accepts in the recipient account as the spoke role, and says it is accepted', async () => {
+    stack = await startStack(world());
+    await sendRequests(stack, 'Portfolio Share Requested', share('on-behalf'));
+    expect(shared(stack)['on-behalf']).toEqual(expect.objectContaining({ status: 'SUCCEEDED', accepted: true, target: { accountId: SPOKE } }));
+    expect(callsTo(stack, 'AssumeRole').map((c) => c.input.RoleArn)).toEqual([`arn:aws:iam::${SPOKE}:role/${ROLE}`]);
+    expect(callsTo(stack, 'AcceptPortfolioShare').map((c) => c.input)).toEqual([{ PortfolioId: OTHER, PortfolioShareType: 'IMPORTED' }]);
+  });
+
+  it('a share without it is not accepted, and its completion says nothing about acceptance', async () => {
+    stack = await startStack(world());
+    await sendRequests(stack, 'Portfolio Share Requested', share('plain', { acceptOnBehalf: undefined }));
+    expect(shared(stack)['plain']).toEqual(expect.objectContaining({ status: 'SUCCEEDED' }));
+    expect(shared(stack)['plain']).not.toHaveProperty('accepted');
+    expect(callsTo(stack, 'AssumeRole')).toEqual([]);
+  });
+
+  it('ends FAILED, accepted false, when the recipient account cannot be acted in; the share stands and the message says so', async () => {
+    stack = await startStack(world({ accounts: { [SPOKE]: { roles: {} } } }));
+    await sendRequests(stack, 'Portfolio Share Requested', share('no-spoke'));
+    expect(shared(stack)['no-spoke']).toEqual(
+      expect.objectContaining({ status: 'FAILED', accepted: false, errorCode: 'SpokeRoleNotAssumable', statusMessage: expect.stringMatching(/^the share was made; accepting it in account 444455556666 failed: role .* cannot be assumed/) }),
+    );
+    expect(stack.serviceCatalog.portfolios.get(OTHER)!.accountShares.has(SPOKE)).toBe(true);
+  });
+
+  it('a storm on STS and Service Catalog delays the acceptance, it does not end it', async () => {
+    stack = await startStack({ ...world(), faults: [{ operation: 'AssumeRole', error: 'Throttling', status: 400, times: 4 }, { operation: 'ListAcceptedPortfolioShares', error: 'ThrottlingException', times: 3 }] });
+    await sendRequests(stack, 'Portfolio Share Requested', share('storm'));
+    expect(shared(stack)['storm']).toEqual(expect.objectContaining({ status: 'SUCCEEDED', accepted: true }));
+  });
+
+  it('is refused at ingest for an organization share, and on a stage that does not allow it', async () => {
+    stack = await startStack(world());
+    await sendRequests(stack, 'Portfolio Share Requested', share('org-on-behalf', { accountId: undefined, organizationNode: { type: 'ORGANIZATIONAL_UNIT', value: 'ou-wk01-workloads01' } }));
+    expect(rejections(stack)).toEqual([expect.objectContaining({ requestId: 'org-on-behalf', errors: [expect.objectContaining({ field: 'acceptOnBehalf', code: 'account_share_only' })] })]);
+    const restricted = serviceCatalogAllowlist.of(guardrailsFor('example-restricted'));
+    expect(authorizePortfolioShare({ operation: 'CREATE', portfolioId: 'port-2abcdext3y5fk', accountId: SPOKE, acceptOnBehalf: true } as never, restricted)).toEqual([
+      expect.objectContaining({ field: 'acceptOnBehalf', code: 'not_allowed' }),
+    ]);
+  });
 });

@@ -23,6 +23,11 @@ export const portfolioShareCompletedDetail = z.object({
   successfulAccounts: z.int().nonnegative(),
   failedAccounts: z.int().nonnegative(),
   failuresByError,
+  /**
+   * Asked with acceptOnBehalf: whether the recipient account lists the portfolio as accepted (IMPORTED) at the end.
+   * false with status FAILED when the share was made but accepting it failed (errorCode and statusMessage say why).
+   */
+  accepted: z.boolean().optional(),
   /** Failed-account events EventBridge kept refusing (also in the dead-letter record); 0 normally. */
   accountEventsNotDelivered: z.int().nonnegative(),
   ...completionTimings,

@@ -22,7 +22,15 @@ const shareFlags = {
 
 export const portfolioShareRequestedDetail = z
   .discriminatedUnion('operation', [
-    z.strictObject({ operation: z.literal('CREATE'), ...shareTarget, ...shareFlags }),
+    z.strictObject({
+      operation: z.literal('CREATE'),
+      ...shareTarget,
+      ...shareFlags,
+      acceptOnBehalf: z
+        .boolean()
+        .optional()
+        .describe("Account shares: accept the share in the recipient account too, as the stage's spoke role (AcceptPortfolioShare, IMPORTED)"),
+    }),
     z.strictObject({ operation: z.literal('UPDATE'), ...shareTarget, ...shareFlags }),
     z.strictObject({ operation: z.literal('DELETE'), ...shareTarget }),
   ])
@@ -32,6 +40,10 @@ export const portfolioShareRequestedDetail = z
     }
     if (request.operation === 'UPDATE' && request.shareTagOptions === undefined && request.sharePrincipals === undefined) {
       crossFieldIssue(ctx, ['shareTagOptions'], 'flag_required', 'UPDATE needs shareTagOptions or sharePrincipals (or both)');
+    }
+    if (request.operation === 'CREATE' && request.acceptOnBehalf === true && request.accountId === undefined) {
+      // An organization share needs no acceptance: its accounts list it (AWS_ORGANIZATIONS) as soon as it completes.
+      crossFieldIssue(ctx, ['acceptOnBehalf'], 'account_share_only', 'acceptOnBehalf applies to account shares (accountId) only');
     }
     const sharesWithOrgUnit = request.organizationNode && request.organizationNode.type !== 'ACCOUNT';
     if (request.operation !== 'DELETE' && request.sharePrincipals !== undefined && !sharesWithOrgUnit) {

@@ -49,6 +49,8 @@ const portfolioShare = fc
     if (operation === 'CREATE') {
       if (which !== 'principals') flags.shareTagOptions = tags;
       if (orgShare && which !== 'tags') flags.sharePrincipals = principals;
+      // acceptOnBehalf: account shares only (an organization share needs no acceptance).
+      if ('accountId' in target && which !== 'tags') flags.acceptOnBehalf = principals;
     } else if (operation === 'UPDATE') {
       if (!orgShare || which !== 'principals') flags.shareTagOptions = tags;
       if (orgShare && which !== 'tags') flags.sharePrincipals = principals;
@@ -62,7 +64,11 @@ function portfolioShareBreaks(request: Detail): Break[] {
   const operation = request.operation as string;
   const node = request.organizationNode as { type: string; value: string } | undefined;
   const orgShare = node !== undefined && node.type !== 'ACCOUNT';
-  const known = ['operation', 'portfolioId', 'accountId', 'organizationNode', 'acceptLanguage', 'requestId', ...(operation === 'DELETE' ? [] : ['shareTagOptions', 'sharePrincipals'])];
+  const known = [
+    'operation', 'portfolioId', 'accountId', 'organizationNode', 'acceptLanguage', 'requestId',
+    ...(operation === 'DELETE' ? [] : ['shareTagOptions', 'sharePrincipals']),
+    ...(operation === 'CREATE' ? ['acceptOnBehalf'] : []),
+  ];
   const breaks: Break[] = [
     ...stringBreaks(request, ['operation'], { required: true, bad: fc.constantFrom('create', 'MOVE', '') }),
     ...stringBreaks(request, ['portfolioId'], {
