@@ -25,6 +25,7 @@ export function shareCompletionDetail(state: ShareWorkflowState, now: Date): Por
     failedAccounts: share?.failedAccounts ?? 0,
     failuresByError: share?.failuresByError ?? [],
     accountEventsNotDelivered: notAnnounced(state),
+    ...(state.organizationAccess ? { nodeAccess: state.organizationAccess.nodeAccess } : {}),
     ...completionTimings(state.requestedAt, share, now),
   };
   const ending = { ...base, ...endingOf(state.failure, share, shareStatus.options) };

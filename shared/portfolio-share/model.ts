@@ -61,6 +61,10 @@ export interface RecipientAcceptance {
 export interface ShareWorkflowState extends WorkflowInput<PortfolioShareBody> {
   share?: ShareProgress;
   acceptance?: RecipientAcceptance;
+  /** After a node share or delete: whether the service lists the node's access (Read Organization Access). */
+  organizationAccess?: { nodeAccess: 'PRESENT' | 'ABSENT' };
+  /** Reading it failed past its Retry: the share's outcome stands, the completion leaves nodeAccess out. */
+  nodeAccessFailure?: CaughtFailure;
   /** Accepting it failed past its Retry (Catch): the share stands, the request ends FAILED. */
   acceptanceFailure?: CaughtFailure;
   announce?: Announcement;

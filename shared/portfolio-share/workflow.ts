@@ -16,7 +16,7 @@ export const portfolioShareWorkflow = {
   requests: [requestOf({ contract: portfolioShareRequested, allowlist: serviceCatalogAllowlist, authorize: authorizePortfolioShare })],
   terminal: terminalOf({
     contract: portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
-    outcomeKnownIn: { 'Announce Failed Accounts': 'announceFailure', 'Accept In The Recipient Account': 'acceptanceFailure', 'Emit Share Completion Event': undefined },
+    outcomeKnownIn: { 'Read Organization Access': 'nodeAccessFailure', 'Announce Failed Accounts': 'announceFailure', 'Accept In The Recipient Account': 'acceptanceFailure', 'Emit Share Completion Event': undefined },
   }),
   summaries: [
     summaryOf(portfolioShareAccountFailed, (d) => `${d.requestId}  ${d.accountId}  ${d.error}${d.message ? `: ${d.message}` : ''}`),
@@ -70,6 +70,20 @@ export const portfolioShareWorkflow = {
         PUT_EVENTS_ON_BUS,
         // Events EventBridge keeps refusing are parked here with the reason.
         { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }] },
+      ],
+    },
+    {
+      key: 'readOrganizationAccess',
+      handler: 'shared/portfolio-share/handlers/read-organization-access.handler',
+      states: ['Read Organization Access'],
+      description: 'Reads whether the node is listed among the portfolio\'s organization access after a node share or delete (Task "Read Organization Access").',
+      clients: ['serviceCatalog'],
+      iam: [
+        {
+          Effect: 'Allow',
+          Action: ['servicecatalog:ListOrganizationPortfolioAccess'],
+          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:catalog:${AWS::Region}:${AWS::AccountId}:portfolio/*' }],
+        },
       ],
     },
     {

@@ -28,6 +28,12 @@ export const portfolioShareCompletedDetail = z.object({
    * false with status FAILED when the share was made but accepting it failed (errorCode and statusMessage say why).
    */
   accepted: z.boolean().optional(),
+  /**
+   * Organization-node shares and deletes: whether the node is listed among the portfolio's organization access
+   * (ListOrganizationPortfolioAccess) once the action ended: PRESENT after a share that took, ABSENT after a delete.
+   * Absent for account shares, for node actions that never ran, and when the list could not be read.
+   */
+  nodeAccess: z.enum(['PRESENT', 'ABSENT']).optional(),
   /** Failed-account events EventBridge kept refusing (also in the dead-letter record); 0 normally. */
   accountEventsNotDelivered: z.int().nonnegative(),
   ...completionTimings,
