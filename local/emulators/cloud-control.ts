@@ -139,6 +139,62 @@ export class CloudControlEmulator {
       if (typeName === '*') continue;
       this.resources.set(typeName, new Map(Object.entries(behaviour.existing).map(([id, model]) => [id, { ...model }])));
     }
+    for (const outside of world.cloudControl.outsideRequests) this.addOutsideRequest(outside);
+  }
+
+  /** A request someone else submitted before the run (world cloudControl.outsideRequests). */
+  private addOutsideRequest(outside: World['cloudControl']['outsideRequests'][number]): void {
+    const now = this.clock.now().getTime();
+    const behaviour = this.behaviour(outside.typeName);
+    if (!this.resources.has(outside.typeName)) this.resources.set(outside.typeName, new Map());
+    const store = this.resources.get(outside.typeName)!;
+    const id = outside.identifier;
+    const effect =
+      outside.operation === 'DELETE' ? () => void store.delete(id) : () => void store.set(id, { ...(store.get(id) ?? {}), ...(outside.resourceModel ?? {}) });
+    const token = outside.requestToken ?? this.newToken();
+    if (this.requests.has(token)) throw new Error(`world: cloudControl.outsideRequests names RequestToken ${token} twice`);
+    this.requests.set(token, {
+      token,
+      clientToken: `outside-${token}`,
+      paramsKey: `outside-${token}`,
+      operation: outside.operation,
+      typeName: outside.typeName,
+      identifier: id,
+      submittedAt: now,
+      pendingUntil: now + Math.min(1, outside.remainingSeconds) * 1000,
+      completesAt: now + outside.remainingSeconds * 1000,
+      outcome: outside.failure ? { status: 'FAILED', ...outside.failure } : { status: 'SUCCESS' },
+      effect: outside.failure ? undefined : effect,
+      partialCreate: false,
+      applied: false,
+      hooks: [],
+      retryAfterSeconds: behaviour.retryAfterSeconds,
+      retryAfterMode: behaviour.retryAfterMode,
+      retryAfterOmitRate: behaviour.retryAfterOmitRate,
+      cancelSeconds: behaviour.cancelSeconds,
+    });
+  }
+
+  /**
+   * ListResourceRequests (API reference): the requests of the last 7 days, filtered by operation and status
+   * (ResourceRequestStatusFilter), newest first, MaxResults (1-100) at a time with a NextToken. The order and
+   * the page size without MaxResults are not documented: newest first, and 20, callers follow NextToken.
+   */
+  private listRequests(input: Record<string, unknown>) {
+    const now = this.clock.now().getTime();
+    const filter = (input.ResourceRequestStatusFilter ?? {}) as { Operations?: string[]; OperationStatuses?: string[] };
+    const events = [...this.requests.values()]
+      .filter((r) => now - r.submittedAt <= REQUEST_RETENTION_MS)
+      .sort((a, b) => b.submittedAt - a.submittedAt || a.token.localeCompare(b.token))
+      .map((r) => this.progressEvent(r, now))
+      .filter((e) => (!filter.Operations?.length || filter.Operations.includes(e.Operation)) && (!filter.OperationStatuses?.length || filter.OperationStatuses.includes(e.OperationStatus)));
+    const size = typeof input.MaxResults === 'number' ? input.MaxResults : 20;
+    const offset = input.NextToken === undefined ? 0 : Number(input.NextToken);
+    if (!Number.isInteger(offset) || offset < 0 || offset > events.length) throw new AwsError('ValidationException', 'The NextToken is not valid.');
+    return {
+      ResourceRequestStatusSummaries: events.slice(offset, offset + size),
+      NextToken: offset + size < events.length ? String(offset + size) : undefined,
+    };
   }
 
   /** Requests submitted, idempotent replays not counted: what "an operation on the AWS side" means. */
@@ -154,6 +210,7 @@ export class CloudControlEmulator {
       GetResourceRequestStatus: (input) => this.getStatus(input),
       CancelResourceRequest: (input) => this.cancel(input),
       GetResource: (input, caller) => this.getResource(input, caller),
+      ListResourceRequests: (input) => this.listRequests(input),
     };
   }
 

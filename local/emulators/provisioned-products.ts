@@ -70,6 +70,15 @@ export class ProvisionedProductEmulator {
         this.addRecord({ productId: id, type: i === 0 ? 'PROVISION_PRODUCT' : 'UPDATE_PROVISIONED_PRODUCT', owner: p.owner, createdAt: at, startsAt: at, completesAt: at, applied: true });
       }
     }
+    for (const outside of world.serviceCatalog.outsideRecords) {
+      const product = this.products.get(outside.provisionedProductId);
+      if (!product) throw new Error(`world: serviceCatalog.outsideRecords names ${outside.provisionedProductId}, which is not in serviceCatalog.provisionedProducts`);
+      this.records.set(outside.recordId, {
+        id: outside.recordId, productId: product.id, type: outside.recordType, owner: product.owner, createdAt: start,
+        startsAt: start + Math.min(1, outside.remainingSeconds) * 1000, completesAt: start + outside.remainingSeconds * 1000,
+        failure: outside.failure, applied: false,
+      });
+    }
   }
 
   operations(): ServiceOperations {

@@ -182,6 +182,13 @@ export class ServiceCatalogEmulator {
       if (!portfolio) throw new Error(`world: serviceCatalog.accountShares names portfolio ${id}, which is not in serviceCatalog.portfolios`);
       for (const account of accounts) portfolio.accountShares.set(account, { shareTagOptions: false, sharePrincipals: false });
     }
+    for (const outside of this.config.outsideShares) {
+      if (!this.portfolios.has(outside.portfolioId)) throw new Error(`world: serviceCatalog.outsideShares names portfolio ${outside.portfolioId}, which is not in serviceCatalog.portfolios`);
+      if (!this.nodeExists(outside.organizationNode)) throw new Error(`world: serviceCatalog.outsideShares names ${outside.organizationNode.type} ${outside.organizationNode.value}, which the organization does not have`);
+      const action = this.startAction(outside.operation, outside.portfolioId, outside.organizationNode, {});
+      this.actions.delete(action.token);
+      this.actions.set(outside.portfolioShareToken, { ...action, token: outside.portfolioShareToken });
+    }
   }
 
   operations(): ServiceOperations {

@@ -66,6 +66,21 @@ const resourceType = z.strictObject({
 });
 export type ResourceTypeBehaviour = z.infer<typeof resourceType>;
 
+/** A Cloud Control request someone else submitted before the run (a console user, another pipeline): Shepherd may follow it or meet it. */
+const outsideRequest = z.strictObject({
+  /** Its RequestToken (what a follow request names); generated when absent. */
+  requestToken: z.string().regex(/^[-A-Za-z0-9+/=]{1,128}$/, 'a RequestToken: 1-128 of letters, digits and -+/=').optional(),
+  typeName: z.string(),
+  operation: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+  identifier: z.string(),
+  /** CREATE: the resource model it makes; UPDATE: the model it leaves. */
+  resourceModel: z.record(z.string(), z.unknown()).optional(),
+  /** How long it still runs from the start of the run (PENDING for the first second). */
+  remainingSeconds: seconds.default(60),
+  /** It ends FAILED with this ErrorCode instead of SUCCESS. */
+  failure: z.strictObject({ errorCode: z.string(), statusMessage: z.string().optional() }).optional(),
+});
+
 /** When a fault strikes: `times` (the first N matching calls) or `untilSeconds` (every matching call until then: an outage), of which `rate` (seeded). */
 const faultWindow = {
   /** How many calls get it (the first N) … */
@@ -185,6 +200,20 @@ const serviceCatalog = z.strictObject({
   principals: z.record(z.string(), z.string()).default({}),
   /** Provisioned products by id (pp-…). */
   provisionedProducts: z.record(z.string(), provisionedProduct).default({}),
+  /** Records someone else started just before the run (a provisioning, an update, a termination): followable by their RecordId. */
+  outsideRecords: z
+    .array(
+      z.strictObject({
+        recordId: z.string().regex(/^[a-zA-Z0-9_-]{1,100}$/, 'a RecordId: 1-100 of letters, digits, _ and -'),
+        provisionedProductId: z.string(),
+        recordType: z.enum(['PROVISION_PRODUCT', 'UPDATE_PROVISIONED_PRODUCT', 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', 'TERMINATE_PROVISIONED_PRODUCT']).default('UPDATE_PROVISIONED_PRODUCT'),
+        /** How long it still runs (CREATED for its first second). */
+        remainingSeconds: seconds.default(60),
+        /** It ends FAILED with this record error. */
+        failure: z.strictObject({ code: z.string(), description: z.string().optional() }).optional(),
+      }),
+    )
+    .default([]),
   /** GetAWSOrganizationsAccessStatus at the start. */
   organizationsAccess: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
   /** How long Enable/DisableAWSOrganizationsAccess stays UNDER_CHANGE. */
@@ -206,6 +235,20 @@ const serviceCatalog = z.strictObject({
     .default({ id: 'o-exampleorg1', managementAccount: '000000000000', delegatedAdministrators: [], accounts: [], units: [] }),
   /** Portfolio ids that exist in the management account. */
   portfolios: z.array(z.string()).default([]),
+  /**
+   * Organization-node share actions someone else started just before the run: followable by their
+   * PortfolioShareToken, holding their portfolio (one action at a time) while they run.
+   */
+  outsideShares: z
+    .array(
+      z.strictObject({
+        portfolioShareToken: z.string().regex(/^[a-zA-Z0-9_-]{1,100}$/, 'a PortfolioShareToken: 1-100 of letters, digits, _ and -'),
+        portfolioId: z.string(),
+        operation: z.enum(['CREATE', 'UPDATE', 'DELETE']).default('CREATE'),
+        organizationNode: z.strictObject({ type: z.enum(['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']), value: z.string() }),
+      }),
+    )
+    .default([]),
   /** Account shares that exist before the run (made outside Shepherd): portfolio id → the accounts it is offered to. */
   accountShares: z.record(z.string(), z.array(accountIdString)).default({}),
   shares: z
@@ -260,8 +303,10 @@ export const worldSchema = z.strictObject({
        * default is the stricter one.
        */
       clientTokenReuse: z.enum(['conflict', 'replay']).default('conflict'),
+      /** Requests submitted outside Shepherd before the run: followable by their RequestToken, listed by ListResourceRequests, blocking their identifier while they run. */
+      outsideRequests: z.array(outsideRequest).default([]),
     })
-    .default({ resourceTypes: {}, clientTokenReuse: 'conflict' }),
+    .default({ resourceTypes: {}, clientTokenReuse: 'conflict', outsideRequests: [] }),
   eventBridge: z
     .strictObject({
       /** The first N PutEvents entries (after the run starts) fail with this ErrorCode: partial failures. */

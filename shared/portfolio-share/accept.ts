@@ -14,7 +14,7 @@ import { acceptOffer, isListedAsAccepted } from './recipient';
  * 5xx are retried by the Task.
  */
 export async function acceptOnRecipientsBehalf(state: ShareWorkflowState, ports: Uses<'sts' | 'serviceCatalogWith'>): Promise<RecipientAcceptance> {
-  const accountId = state.request.accountId;
+  const accountId = 'accountId' in state.request ? state.request.accountId : undefined;
   if (!accountId) throw new InvalidAcceptanceTarget('acceptOnBehalf needs an account share');
   try {
     const catalog = await serviceCatalogIn(accountId, state.requestId, ports);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineAllowlist, matchesAllowed, notAllowed } from '../allowlists';
 import type { FieldError } from '../contracts/common';
+import type { PortfolioShareFollowRequest } from './events/portfolio-share-follow-requested';
 import type { PortfolioShareRequest } from './events/portfolio-share-requested';
 
 export const serviceCatalogAllowlist = defineAllowlist({
@@ -51,6 +52,16 @@ export function authorizePortfolioShare(request: Omit<PortfolioShareRequest, 're
   }
   if ('acceptOnBehalf' in request && request.acceptOnBehalf === true && allowed.acceptOnBehalf !== true) {
     errors.push(notAllowed('acceptOnBehalf', 'accepting shares in the recipient account is not allowed on this stage'));
+  }
+  return errors;
+}
+
+/** Following a share action Shepherd did not start: allowed where the stage would let Shepherd start it (portfolio and node). */
+export function authorizePortfolioShareFollow(request: Omit<PortfolioShareFollowRequest, 'requestId'>, allowed: ServiceCatalogAllowlist): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!matchesAllowed(request.portfolioId, allowed.portfolios)) errors.push(notAllowed('portfolioId', `portfolio ${request.portfolioId} may not be shared on this stage`));
+  if (!matchesAllowed(request.organizationNode.value, allowed.shareTargets)) {
+    errors.push(notAllowed('organizationNode.value', `${request.organizationNode.value} is not a share target allowed on this stage`));
   }
   return errors;
 }

@@ -5,14 +5,18 @@ import { refusal, truncate } from '../workflow/failure';
 import { adaptiveCheckAt } from '../workflow/progress';
 import type { ShareOutcome, ShareProgress } from './model';
 import { summariseShareDetails } from './share-details';
+import { addSeconds, toTimestamp } from '../runtime/clock';
+import type { FollowedShareBody } from './model';
 
 export interface CheckShareInput {
   requestId: string;
   share: ShareProgress;
+  /** Following an action Shepherd did not start: what the token must be about (checked on the first answer; a token's subject never changes). */
+  expected?: { portfolioId: string; nodeValue: string };
 }
 
 /** Polls DescribePortfolioShareStatus once; keeps counts, never the account lists. */
-export async function checkPortfolioShare({ requestId, share }: CheckShareInput, ports: Uses<'serviceCatalog'>): Promise<ShareProgress> {
+export async function checkPortfolioShare({ requestId, share, expected }: CheckShareInput, ports: Uses<'serviceCatalog'>): Promise<ShareProgress> {
   if (!share?.shareToken) throw new InvalidWorkflowState(`share ${requestId} has no PortfolioShareToken to poll`);
   const polled = { ...share, polls: share.polls + 1, nextCheckAt: undefined };
   let response;
@@ -23,6 +27,13 @@ export async function checkPortfolioShare({ requestId, share }: CheckShareInput,
     return { ...polled, outcome: 'FAILED', ...refusal(error) };
   }
   const now = ports.clock.now();
+  if (expected && (response.PortfolioId !== expected.portfolioId || nodeId(response.OrganizationNodeValue ?? '') !== nodeId(expected.nodeValue))) {
+    // The token is not this request's to carry on: no fan-out, node read or completion may act on it.
+    return {
+      ...polled, shareToken: undefined, outcome: 'FAILED', errorCode: 'NotTheStatedShare',
+      statusMessage: truncate(`PortfolioShareToken ${share.shareToken} is a share of ${response.PortfolioId ?? '?'} with ${response.OrganizationNodeValue ?? '?'}, not of ${expected.portfolioId} with ${expected.nodeValue}: not followed`),
+    };
+  }
   const status = response.Status ?? 'IN_PROGRESS';
   const counts = summariseShareDetails(response.ShareDetails);
   const seen = { ...polled, ...counts, shareStatus: status };
@@ -47,4 +58,29 @@ export async function checkPortfolioShare({ requestId, share }: CheckShareInput,
       return outcome('IN_PROGRESS', { nextCheckAt: adaptiveCheckAt(seen, now, ports.random) });
     }
   }
+}
+
+/** The node an OrganizationNode value names: its id, also when given as an Organizations ARN (…/ou-…). */
+const nodeId = (value: string) => (/^arn:[^:]+:organizations::/.test(value) ? value.split('/').pop()! : value);
+
+/** The first look at a share action Shepherd did not start (Task "Follow The Share"). */
+export interface FollowShareInput {
+  requestId: string;
+  follow: FollowedShareBody;
+}
+
+/**
+ * Adopts a share action Shepherd did not start, by its PortfolioShareToken:
+ * the same DescribePortfolioShareStatus polling, per-account fan-out and
+ * terminal event as for one it started, `attempt` 0. A token the service does
+ * not know ends FAILED with its words; one about another portfolio or node,
+ * NotTheStatedShare.
+ */
+export function followPortfolioShare({ requestId, follow }: FollowShareInput, ports: Uses<'serviceCatalog'>): Promise<ShareProgress> {
+  const now = ports.clock.now();
+  const share: ShareProgress = {
+    attempt: 0, polls: 0, startedAt: toTimestamp(now), deadline: toTimestamp(addSeconds(now, ports.config.operationTimeoutSeconds)),
+    shareToken: follow.portfolioShareToken, successfulAccounts: 0, failedAccounts: 0, failuresByError: [], outcome: 'IN_PROGRESS',
+  };
+  return checkPortfolioShare({ requestId, share, expected: { portfolioId: follow.portfolioId, nodeValue: follow.organizationNode.value } }, ports);
 }

@@ -3,7 +3,7 @@ import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { caughtFailure, reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
-import { targetOf, type ShareWorkflowState } from './model';
+import { isFollowedShare, targetOf, type ShareWorkflowState } from './model';
 import { type PortfolioShareCompleted, portfolioShareCompleted, shareStatus } from './events/portfolio-share-completed';
 
 /** Failed accounts whose event never went out: given up on after refusals, or all left when the fan-out failed. */
@@ -29,13 +29,14 @@ export function shareCompletionDetail(state: ShareWorkflowState, now: Date): Por
     ...completionTimings(state.requestedAt, share, now),
   };
   const ending = { ...base, ...endingOf(state.failure, share, shareStatus.options) };
-  const wanted = state.request.operation === 'CREATE' && state.request.acceptOnBehalf === true;
+  const request = state.request;
+  const wanted = !isFollowedShare(request) && request.operation === 'CREATE' && request.acceptOnBehalf === true;
   if (!wanted || ending.status !== 'SUCCEEDED') return ending;
   // The share was made; the request also asked for it to be accepted in the recipient account.
   const failed = state.acceptanceFailure ? caughtFailure(state.acceptanceFailure) : state.acceptance?.errorCode ? state.acceptance : undefined;
   if (state.acceptance?.accepted && !failed) return { ...ending, accepted: true };
   const why = failed
-    ? { errorCode: failed.errorCode, statusMessage: `the share was made; accepting it in account ${state.request.accountId} failed${failed.statusMessage ? `: ${failed.statusMessage}` : ''}` }
+    ? { errorCode: failed.errorCode, statusMessage: `the share was made; accepting it in account ${targetOf(request).accountId} failed${failed.statusMessage ? `: ${failed.statusMessage}` : ''}` }
     : { errorCode: 'InvalidWorkflowState', statusMessage: 'the share was made; it was not accepted in the recipient account' };
   return { ...ending, status: 'FAILED', accepted: false, ...why };
 }

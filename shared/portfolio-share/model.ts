@@ -9,9 +9,15 @@ import type { CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 import type { ProgressClock } from '../workflow/progress';
 import type { ShareStatus } from './events/portfolio-share-completed';
+import type { PortfolioShareFollowRequest } from './events/portfolio-share-follow-requested';
 import type { PortfolioShareRequest } from './events/portfolio-share-requested';
 
 export type PortfolioShareBody = RequestBody<PortfolioShareRequest>;
+/** A share action Shepherd did not start, followed by its token. */
+export type FollowedShareBody = RequestBody<PortfolioShareFollowRequest>;
+
+/** Whether the execution follows a share action Shepherd did not start. */
+export const isFollowedShare = (request: PortfolioShareBody | FollowedShareBody): request is FollowedShareBody => 'portfolioShareToken' in request;
 
 /** What comes next, read by the `Is The Share Finished?` Choice. BUSY: another action holds the portfolio. */
 export type ShareOutcome = 'IN_PROGRESS' | 'BUSY' | ShareStatus;
@@ -58,7 +64,7 @@ export interface RecipientAcceptance {
   statusMessage?: string;
 }
 
-export interface ShareWorkflowState extends WorkflowInput<PortfolioShareBody> {
+export interface ShareWorkflowState extends WorkflowInput<PortfolioShareBody | FollowedShareBody> {
   share?: ShareProgress;
   acceptance?: RecipientAcceptance;
   /** After a node share or delete: whether the service lists the node's access (Read Organization Access). */
@@ -74,6 +80,6 @@ export interface ShareWorkflowState extends WorkflowInput<PortfolioShareBody> {
 }
 
 /** The share's target as events name it. */
-export function targetOf(request: PortfolioShareBody): { accountId?: string; organizationNode?: { type: string; value: string } } {
-  return request.accountId ? { accountId: request.accountId } : { organizationNode: request.organizationNode };
+export function targetOf(request: PortfolioShareBody | FollowedShareBody): { accountId?: string; organizationNode?: { type: string; value: string } } {
+  return 'accountId' in request && request.accountId ? { accountId: request.accountId } : { organizationNode: request.organizationNode };
 }

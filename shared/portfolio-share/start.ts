@@ -8,7 +8,7 @@ import { addSeconds, toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { nextAttempt, refusedStart, waitWhileBusy, type ProgressClock } from '../workflow/progress';
-import type { PortfolioShareBody, ShareProgress, ShareWorkflowState } from './model';
+import { isFollowedShare, type PortfolioShareBody, type ShareProgress, type ShareWorkflowState } from './model';
 import { ADAPTIVE_POLL_POLICY } from '../polling';
 
 type StartResponse = { PortfolioShareToken?: string; Status?: string };
@@ -44,6 +44,8 @@ const FINAL_SHARE_STATUSES = new Set(['COMPLETED', 'COMPLETED_WITH_ERRORS', 'ERR
  */
 export async function startPortfolioShare(state: ShareWorkflowState, ports: Uses<'serviceCatalog'>): Promise<ShareProgress> {
   const now = ports.clock.now();
+  const request = state.request;
+  if (isFollowedShare(request)) throw new InvalidWorkflowState(`share ${state.requestId} follows ${request.portfolioShareToken}: it starts nothing`);
   if (state.share && state.share.outcome !== 'BUSY') {
     throw new InvalidWorkflowState(`cannot start share ${state.requestId}: its outcome is ${state.share.outcome}`);
   }

@@ -4,16 +4,20 @@
  * one event per failed account. Registered in shared/workflows.ts.
  */
 import { PUT_EVENTS_ON_BUS, emitTerminalTask, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
-import { serviceCatalogAllowlist, authorizePortfolioShare } from './allowlist';
+import { authorizePortfolioShare, authorizePortfolioShareFollow, serviceCatalogAllowlist } from './allowlist';
 import { shareCompletionDetail } from './completion';
 import { portfolioShareAccountFailed } from './events/portfolio-share-account-failed';
 import { portfolioShareCompleted } from './events/portfolio-share-completed';
+import { portfolioShareFollowRequested } from './events/portfolio-share-follow-requested';
 import { portfolioShareRequested } from './events/portfolio-share-requested';
 
 export const portfolioShareWorkflow = {
   name: 'portfolio-share',
-  events: { portfolioShareRequested, portfolioShareAccountFailed, portfolioShareCompleted },
-  requests: [requestOf({ contract: portfolioShareRequested, allowlist: serviceCatalogAllowlist, authorize: authorizePortfolioShare })],
+  events: { portfolioShareRequested, portfolioShareFollowRequested, portfolioShareAccountFailed, portfolioShareCompleted },
+  requests: [
+    requestOf({ contract: portfolioShareRequested, allowlist: serviceCatalogAllowlist, authorize: authorizePortfolioShare }),
+    requestOf({ contract: portfolioShareFollowRequested, allowlist: serviceCatalogAllowlist, authorize: authorizePortfolioShareFollow }),
+  ],
   terminal: terminalOf({
     contract: portfolioShareCompleted, detail: shareCompletionDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Read Organization Access': 'nodeAccessFailure', 'Announce Failed Accounts': 'announceFailure', 'Accept In The Recipient Account': 'acceptanceFailure', 'Emit Share Completion Event': undefined },
@@ -50,8 +54,8 @@ export const portfolioShareWorkflow = {
     {
       key: 'checkPortfolioShare',
       handler: 'shared/portfolio-share/handlers/check-portfolio-share.handler',
-      states: ['Check Share Status'],
-      description: 'Polls a portfolio share action once (Task "Check Share Status").',
+      states: ['Check Share Status', 'Follow The Share'],
+      description: 'Polls a portfolio share action once (Tasks "Check Share Status" and "Follow The Share").',
       clients: ['serviceCatalog'],
       // Share tokens are not resources IAM can name.
       iam: [{ Effect: 'Allow', Action: ['servicecatalog:DescribePortfolioShareStatus'], Resource: ['*'] }],

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { checkPassableRole, defineAllowlist, matchesAllowed, matchesAllowedSegments, notAllowed, roleNamePattern, type Deployment } from '../allowlists';
 import type { FieldError } from '../contracts/common';
 import type { ProvisionedProductPropertiesUpdateRequest } from './events/provisioned-product-properties-update-requested';
+import type { ProvisionedProductRecordFollowRequest } from './events/provisioned-product-record-follow-requested';
 
 export const provisionedProductsAllowlist = defineAllowlist({
   section: 'provisionedProducts',
@@ -41,4 +42,11 @@ export function authorizeProvisionedProductUpdate(request: Omit<ProvisionedProdu
   }
   if (launchRole !== undefined) errors.push(...checkPassableRole('properties.LAUNCH_ROLE', launchRole, allowed.launchRoleNames, where));
   return errors;
+}
+
+/** Following a record Shepherd did not start: allowed for the provisioned products the stage lets Shepherd change. */
+export function authorizeProvisionedProductRecordFollow(request: Omit<ProvisionedProductRecordFollowRequest, 'requestId'>, allowed: ProvisionedProductsAllowlist): FieldError[] {
+  return matchesAllowed(request.provisionedProductId, allowed.products)
+    ? []
+    : [notAllowed('provisionedProductId', `provisioned product ${request.provisionedProductId} may not be changed on this stage`)];
 }

@@ -3,7 +3,7 @@ import type { Uses } from '../runtime/ports';
 import { endingOf } from '../workflow/ending';
 import { reasonSuffix } from '../workflow/failure';
 import { completionTimings } from '../workflow/progress';
-import type { PropertiesUpdateState } from './model';
+import { isFollowedRecord, type PropertiesUpdateState } from './model';
 import { type ProvisionedProductPropertiesUpdated, provisionedProductPropertiesUpdated } from './events/provisioned-product-properties-updated';
 
 export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date): ProvisionedProductPropertiesUpdated {
@@ -14,11 +14,14 @@ export function propertiesUpdatedDetail(state: PropertiesUpdateState, now: Date)
     recordId: record?.recordId,
     recordStatus: record?.recordStatus,
     recordErrors: record?.recordErrors ?? [],
-    requestedProperties: state.request.properties,
+    // A followed record asked for nothing Shepherd could name: no properties were requested of it.
+    requestedProperties: isFollowedRecord(state.request) ? {} : state.request.properties,
+    ...(record?.recordType ? { recordType: record.recordType } : {}),
     ...completionTimings(state.requestedAt, record, now),
   };
   const ending = endingOf(state.failure, record, ['SUCCEEDED', 'FAILED', 'TIMED_OUT'] as const);
-  return ending.status === 'SUCCEEDED' ? { ...base, ...ending, properties: record?.properties ?? state.request.properties } : { ...base, ...ending };
+  const applied = record?.properties ?? (isFollowedRecord(state.request) ? undefined : state.request.properties);
+  return ending.status === 'SUCCEEDED' && applied ? { ...base, ...ending, properties: applied } : { ...base, ...ending };
 }
 
 /** Emits the request's one `Provisioned Product Properties Updated` event. */

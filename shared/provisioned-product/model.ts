@@ -7,8 +7,14 @@ import type { CaughtFailure } from '../workflow/failure';
 import type { RequestBody, WorkflowInput } from '../workflow/ingest';
 import type { ProgressClock } from '../workflow/progress';
 import type { ProvisionedProductPropertiesUpdateRequest } from './events/provisioned-product-properties-update-requested';
+import type { ProvisionedProductRecordFollowRequest } from './events/provisioned-product-record-follow-requested';
 
 export type PropertiesUpdateBody = RequestBody<ProvisionedProductPropertiesUpdateRequest>;
+/** A record Shepherd did not start, followed by its RecordId. */
+export type FollowedRecordBody = RequestBody<ProvisionedProductRecordFollowRequest>;
+
+/** Whether the execution follows a record Shepherd did not start. */
+export const isFollowedRecord = (request: PropertiesUpdateBody | FollowedRecordBody): request is FollowedRecordBody => 'recordId' in request;
 
 /** IN_PROGRESS: poll the record again. BUSY: the product has another operation in progress. */
 export type RecordOutcome = 'IN_PROGRESS' | 'BUSY' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
@@ -18,6 +24,8 @@ export interface RecordProgress extends ProgressClock {
   /** DescribeRecord Status as last seen: CREATED, IN_PROGRESS, IN_PROGRESS_IN_ERROR, SUCCEEDED, FAILED. */
   recordStatus?: string;
   recordErrors: Array<{ code?: string; description?: string }>;
+  /** DescribeRecord's RecordType (what a followed record does: PROVISION_PRODUCT, UPDATE_PROVISIONED_PRODUCT, …). */
+  recordType?: string;
   /** The properties as UpdateProvisionedProductProperties reported them. */
   properties?: { LAUNCH_ROLE?: string; OWNER?: string };
   errorCode?: string;
@@ -26,7 +34,7 @@ export interface RecordProgress extends ProgressClock {
   nextCheckAt?: string;
 }
 
-export interface PropertiesUpdateState extends WorkflowInput<PropertiesUpdateBody> {
+export interface PropertiesUpdateState extends WorkflowInput<PropertiesUpdateBody | FollowedRecordBody> {
   record?: RecordProgress;
   failure?: CaughtFailure;
 }

@@ -6,7 +6,7 @@ import type { Uses } from '../runtime/ports';
 import { ADAPTIVE_POLL_POLICY } from '../polling';
 import { firstListed, refusal, truncate } from '../workflow/failure';
 import { adaptiveCheckAt, nextAttempt, refusedStart } from '../workflow/progress';
-import type { PropertiesUpdateState, RecordProgress } from './model';
+import { isFollowedRecord, type FollowedRecordBody, type PropertiesUpdateState, type RecordProgress } from './model';
 
 /**
  * The IdempotencyToken of a request: the same request always gets the same
@@ -27,6 +27,8 @@ const FINAL_RECORD_STATUSES = new Set(['SUCCEEDED', 'FAILED']);
  */
 export async function startPropertiesUpdate(state: PropertiesUpdateState, ports: Uses<'serviceCatalog'>): Promise<RecordProgress> {
   const now = ports.clock.now();
+  const request = state.request;
+  if (isFollowedRecord(request)) throw new InvalidWorkflowState(`update ${state.requestId} follows record ${request.recordId}: it starts nothing`);
   if (state.record && state.record.outcome !== 'BUSY') {
     throw new InvalidWorkflowState(`cannot start update ${state.requestId}: its outcome is ${state.record.outcome}`);
   }
@@ -36,9 +38,9 @@ export async function startPropertiesUpdate(state: PropertiesUpdateState, ports:
   try {
     response = await ports.serviceCatalog.send(
       new UpdateProvisionedProductPropertiesCommand({
-        AcceptLanguage: state.request.acceptLanguage,
-        ProvisionedProductId: state.request.provisionedProductId,
-        ProvisionedProductProperties: state.request.properties,
+        AcceptLanguage: request.acceptLanguage,
+        ProvisionedProductId: request.provisionedProductId,
+        ProvisionedProductProperties: request.properties,
         IdempotencyToken: idempotencyToken(state.requestId),
       }),
     );
@@ -61,7 +63,10 @@ export async function startPropertiesUpdate(state: PropertiesUpdateState, ports:
 }
 
 /** Polls DescribeRecord once: CREATED / IN_PROGRESS / IN_PROGRESS_IN_ERROR wait; SUCCEEDED and FAILED end. */
-export async function checkPropertiesUpdate({ requestId, record }: Pick<PropertiesUpdateState, 'requestId' | 'record'>, ports: Uses<'serviceCatalog'>): Promise<RecordProgress> {
+export async function checkPropertiesUpdate(
+  { requestId, record, expectedProduct }: Pick<PropertiesUpdateState, 'requestId' | 'record'> & { expectedProduct?: string },
+  ports: Uses<'serviceCatalog'>,
+): Promise<RecordProgress> {
   if (!record?.recordId) throw new InvalidWorkflowState(`update ${requestId} has no record to poll`);
   const polled: RecordProgress = { ...record, polls: record.polls + 1, nextCheckAt: undefined };
   let detail;
@@ -72,8 +77,14 @@ export async function checkPropertiesUpdate({ requestId, record }: Pick<Properti
     return { ...polled, outcome: 'FAILED', ...refusal(error) };
   }
   const now = ports.clock.now();
+  if (expectedProduct !== undefined && detail?.ProvisionedProductId !== expectedProduct) {
+    return {
+      ...polled, recordId: undefined, outcome: 'FAILED', errorCode: 'NotTheStatedRecord',
+      statusMessage: truncate(`record ${record.recordId} is of ${detail?.ProvisionedProductId ?? '?'}, not of ${expectedProduct}: not followed`),
+    };
+  }
   const recordErrors = firstListed(detail?.RecordErrors).map((e) => ({ code: truncate(e.Code), description: truncate(e.Description) }));
-  const seen: RecordProgress = { ...polled, recordStatus: detail?.Status, recordErrors };
+  const seen: RecordProgress = { ...polled, recordStatus: detail?.Status, recordErrors, ...(detail?.RecordType ? { recordType: detail.RecordType } : {}) };
   switch (detail?.Status) {
     case 'SUCCEEDED':
       return { ...seen, outcome: 'SUCCEEDED' };
@@ -83,4 +94,25 @@ export async function checkPropertiesUpdate({ requestId, record }: Pick<Properti
       if (now >= new Date(record.deadline)) return { ...seen, outcome: 'TIMED_OUT', statusMessage: `record still ${detail?.Status} at the deadline` };
       return { ...seen, outcome: 'IN_PROGRESS', nextCheckAt: adaptiveCheckAt(seen, now, ports.random) };
   }
+}
+
+/** The first look at a record Shepherd did not start (Task "Follow The Record"). */
+export interface FollowRecordInput {
+  requestId: string;
+  follow: FollowedRecordBody;
+}
+
+/**
+ * Adopts a record Shepherd did not start, by its RecordId: the same
+ * DescribeRecord polling and terminal event as for a property update it
+ * started, `attempt` 0. A record the service does not show the caller ends
+ * FAILED with its words; one of another provisioned product, NotTheStatedRecord.
+ */
+export function followRecord({ requestId, follow }: FollowRecordInput, ports: Uses<'serviceCatalog'>): Promise<RecordProgress> {
+  const now = ports.clock.now();
+  const record: RecordProgress = {
+    attempt: 0, polls: 0, startedAt: toTimestamp(now), deadline: toTimestamp(addSeconds(now, ports.config.operationTimeoutSeconds)),
+    recordId: follow.recordId, recordErrors: [], outcome: 'IN_PROGRESS',
+  };
+  return checkPropertiesUpdate({ requestId, record, expectedProduct: follow.provisionedProductId }, ports);
 }

@@ -4,15 +4,19 @@
  * Registered in shared/workflows.ts.
  */
 import { emitTerminalTask, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowModule } from '../workflow/module';
-import { provisionedProductsAllowlist, authorizeProvisionedProductUpdate } from './allowlist';
+import { authorizeProvisionedProductRecordFollow, authorizeProvisionedProductUpdate, provisionedProductsAllowlist } from './allowlist';
 import { propertiesUpdatedDetail } from './completion';
 import { provisionedProductPropertiesUpdateRequested } from './events/provisioned-product-properties-update-requested';
 import { provisionedProductPropertiesUpdated } from './events/provisioned-product-properties-updated';
+import { provisionedProductRecordFollowRequested } from './events/provisioned-product-record-follow-requested';
 
 export const provisionedProductWorkflow = {
   name: 'provisioned-product-properties',
-  events: { provisionedProductPropertiesUpdateRequested, provisionedProductPropertiesUpdated },
-  requests: [requestOf({ contract: provisionedProductPropertiesUpdateRequested, allowlist: provisionedProductsAllowlist, authorize: authorizeProvisionedProductUpdate })],
+  events: { provisionedProductPropertiesUpdateRequested, provisionedProductRecordFollowRequested, provisionedProductPropertiesUpdated },
+  requests: [
+    requestOf({ contract: provisionedProductPropertiesUpdateRequested, allowlist: provisionedProductsAllowlist, authorize: authorizeProvisionedProductUpdate }),
+    requestOf({ contract: provisionedProductRecordFollowRequested, allowlist: provisionedProductsAllowlist, authorize: authorizeProvisionedProductRecordFollow }),
+  ],
   terminal: terminalOf({
     contract: provisionedProductPropertiesUpdated, detail: propertiesUpdatedDetail, abortedStatus: 'FAILED', hasTimedOut: true,
     outcomeKnownIn: { 'Emit Properties Updated Event': undefined },
@@ -20,7 +24,8 @@ export const provisionedProductWorkflow = {
   summaries: [
     summaryOf(provisionedProductPropertiesUpdated, (d) => {
       const applied = Object.entries(d.properties ?? d.requestedProperties ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-      return `${d.requestId}  ${d.status}  ${d.provisionedProductId} ${applied}  (record ${d.recordId ?? '-'}, polls ${d.polls})${reasonOf(d)}`;
+      const kind = d.recordType && d.recordType !== 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES' ? ` ${d.recordType}` : '';
+      return `${d.requestId}  ${d.status}  ${d.provisionedProductId}${kind} ${applied}  (record ${d.recordId ?? '-'}, polls ${d.polls})${reasonOf(d)}`;
     }),
   ],
   progressRecord: 'record',
@@ -42,8 +47,8 @@ export const provisionedProductWorkflow = {
     {
       key: 'checkProvisionedProductUpdate',
       handler: 'shared/provisioned-product/handlers/check-provisioned-product-update.handler',
-      states: ['Check Record Status'],
-      description: "Reads the update's record once (Task \"Check Record Status\").",
+      states: ['Check Record Status', 'Follow The Record'],
+      description: 'Reads a record once (Tasks "Check Record Status" and "Follow The Record").',
       clients: ['serviceCatalog'],
       iam: [{ Effect: 'Allow', Action: ['servicecatalog:DescribeRecord'], Resource: ['*'] }],
     },

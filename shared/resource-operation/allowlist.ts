@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { checkPassableRole, defineAllowlist, matchesAllowed, notAllowed, roleNamePattern, type Deployment } from '../allowlists';
 import type { FieldError } from '../contracts/common';
+import type { ResourceOperationFollowRequest } from './events/resource-operation-follow-requested';
 import type { ResourceOperationRequest } from './events/resource-operation-requested';
 
 /** Cloud Control hands the execution role to CloudFormation's resource handlers: the iam:PassedToService it is passed to. */
@@ -36,10 +37,29 @@ export const cloudControlAllowlist = defineAllowlist({
 });
 export type CloudControlAllowlist = ReturnType<typeof cloudControlAllowlist.of>;
 
+/** The operations the stage allows on a type: its own entry, else `*`'s. */
+function operationsFor(allowed: CloudControlAllowlist, typeName: string): string[] {
+  const types = allowed.resourceTypes;
+  return (Object.hasOwn(types, typeName) ? types[typeName] : Object.hasOwn(types, '*') ? types['*'] : undefined) ?? [];
+}
+
+/**
+ * Following an operation Shepherd did not start: allowed where the stage would let Shepherd run that operation
+ * of that type itself (no role is handed over: Shepherd only reads its status, and may cancel it for its sender).
+ */
+export function authorizeResourceOperationFollow(request: Omit<ResourceOperationFollowRequest, 'requestId'>, allowed: CloudControlAllowlist): FieldError[] {
+  const operations = operationsFor(allowed, request.typeName);
+  if (operations.includes(request.operation)) return [];
+  return [
+    operations.length === 0
+      ? notAllowed('typeName', `resource type ${request.typeName} is not on this stage's allowlist`)
+      : notAllowed('operation', `${request.operation} of ${request.typeName} is not allowed on this stage (allowed: ${operations.join(', ')})`),
+  ];
+}
+
 export function authorizeResourceOperation(request: Omit<ResourceOperationRequest, 'requestId'>, allowed: CloudControlAllowlist, where: Deployment): FieldError[] {
   const errors: FieldError[] = [];
-  const types = allowed.resourceTypes;
-  const operations = (Object.hasOwn(types, request.typeName) ? types[request.typeName] : Object.hasOwn(types, '*') ? types['*'] : undefined) ?? [];
+  const operations = operationsFor(allowed, request.typeName);
   if (!operations.includes(request.operation)) {
     errors.push(
       operations.length === 0

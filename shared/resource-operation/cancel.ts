@@ -12,6 +12,7 @@ import { guardrailsFor } from '../guardrails';
 import { cloudControlAllowlist } from './allowlist';
 import type { WorkflowState } from './model';
 import { resourceOperationCancelRequested } from './events/resource-operation-cancel-requested';
+import { resourceOperationFollowRequested } from './events/resource-operation-follow-requested';
 
 export type CancelResult =
   | { outcome: 'CANCEL_REQUESTED'; requestId: string; requestToken: string }
@@ -97,6 +98,11 @@ export async function cancelResourceOperation(event: IncomingEvent, ports: Uses<
     }
     if (owner.source !== event.source || owner.account !== event.account) {
       return reject(`only the sender of request "${requestId}" may cancel it`, 'requestId', 'not_owner');
+    }
+    // A followed operation is not Shepherd's to end: whoever started it may be someone else (another pipeline,
+    // or another sender's request whose token was followed), and following grants no more than reading.
+    if (owner.detailType === resourceOperationFollowRequested.detailType) {
+      return reject(`request "${requestId}" follows an operation Shepherd did not start; cancel it where it was started`, 'requestId', 'not_cancellable');
     }
     return undefined;
   };

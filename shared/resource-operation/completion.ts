@@ -22,7 +22,7 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
     requestId: state.requestId,
     operation: state.request.operation,
     typeName: state.request.typeName,
-    identifier: op?.identifier ?? (state.request.operation === 'CREATE' ? undefined : state.request.identifier),
+    identifier: op?.identifier ?? ('identifier' in state.request ? state.request.identifier : undefined),
     requestToken: op?.requestToken,
     hooks,
     failedHook: failedHook(hooks),
@@ -31,7 +31,8 @@ export function completionDetail(state: WorkflowState, now: Date): ResourceOpera
   const ending = endingOf(readingBack ? undefined : state.failure, op, operationStatus.options);
   // A DELETE of a resource that was not there ends SUCCEEDED, and says so.
   const absent = ending.status === 'SUCCEEDED' && op !== undefined && alreadyAbsent(op, state.request.operation);
-  return { ...base, ...ending, ...(absent ? { alreadyAbsent: true } : {}), ...(op?.resourceExists ? { resourceExists: true } : {}) };
+  const waited = op?.waitedFor?.length ? { waitedFor: op.waitedFor } : {};
+  return { ...base, ...ending, ...(absent ? { alreadyAbsent: true } : {}), ...(op?.resourceExists ? { resourceExists: true } : {}), ...waited };
 }
 
 function summarise(detail: ResourceOperationCompleted): string {

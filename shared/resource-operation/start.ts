@@ -3,21 +3,25 @@ import {
   DeleteResourceCommand,
   GetResourceCommand,
   GetResourceRequestStatusCommand,
+  ListResourceRequestsCommand,
   UpdateResourceCommand,
   type ProgressEvent,
 } from '@aws-sdk/client-cloudcontrol';
+import { nextCheckAt } from '../polling';
+import { RESOURCE_POLL_POLICY } from './policy';
 import { addSeconds, toTimestamp } from '../runtime/clock';
 import { loadDocument } from '../runtime/documents';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
-import type { OperationState, WorkflowState } from './model';
-import { truncate } from '../workflow/failure';
+import { isFollowed, type OperationState, type WorkflowState } from './model';
+import { firstListed, truncate } from '../workflow/failure';
 import { observe } from './progress';
 import { clientToken } from './tokens';
 
 /** Sends the request's Cloud Control call and returns the ProgressEvent it answers with. */
 async function submit(state: WorkflowState, token: string, ports: Uses<'cloudControl' | 'dynamodb'>): Promise<ProgressEvent> {
   const { request } = state;
+  if (isFollowed(request)) throw new InvalidWorkflowState(`request ${state.requestId} follows ${request.requestToken}: it submits nothing`);
   const common = { TypeName: request.typeName, TypeVersionId: request.typeVersionId, RoleArn: request.roleArn, ClientToken: token };
   const client = ports.cloudControl;
   switch (request.operation) {
@@ -59,6 +63,61 @@ async function submitOrFollow(state: WorkflowState, token: string, ports: Uses<'
   }
 }
 
+/**
+ * The in-flight operation that holds the request's resource: ListResourceRequests (every page, PENDING,
+ * IN_PROGRESS and CANCEL_IN_PROGRESS ones) by type and identifier. A CREATE names no identifier Shepherd knows
+ * before Cloud Control answers, so it is matched by type only, and only when one operation of that type is in flight.
+ */
+async function blockingOperation(state: WorkflowState, ports: Uses<'cloudControl'>): Promise<ProgressEvent | undefined> {
+  const { typeName } = state.request;
+  const identifier = 'identifier' in state.request ? state.request.identifier : undefined;
+  const candidates: ProgressEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ports.cloudControl.send(
+      new ListResourceRequestsCommand({ MaxResults: 100, NextToken: nextToken, ResourceRequestStatusFilter: { OperationStatuses: ['PENDING', 'IN_PROGRESS', 'CANCEL_IN_PROGRESS'] } }),
+    );
+    candidates.push(...(page.ResourceRequestStatusSummaries ?? []).filter((e) => e.TypeName === typeName && (identifier === undefined || e.Identifier === identifier)));
+    nextToken = page.NextToken || undefined;
+  } while (nextToken);
+  return identifier !== undefined || candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/**
+ * Cloud Control refused the submission because another operation holds the resource
+ * (ConcurrentOperationException). Not a fault to back off from blindly: the workflow names the operation it
+ * waits for (ListResourceRequests), waits as that operation's RetryAfter says (or backs off without one), and
+ * submits again with the same attempt's token (the refused call started nothing). Until the deadline.
+ */
+async function blocked(
+  state: WorkflowState,
+  base: Pick<OperationState, 'attempt' | 'polls' | 'startedAt' | 'deadline' | 'waitedFor'>,
+  refused: Error,
+  ports: Uses<'cloudControl'>,
+): Promise<OperationState> {
+  const now = ports.clock.now();
+  let blocker: ProgressEvent | undefined;
+  try {
+    blocker = await blockingOperation(state, ports);
+  } catch (error) {
+    if (isTransient(error)) throw asTransient(error);
+    // Not allowed to list, or the list refused: wait all the same, without a name.
+    ports.logger.warn('ListResourceRequests refused: waiting without naming the blocking operation', { errorName: (error as Error).name });
+  }
+  const blockedBy = blocker?.RequestToken ? { requestToken: blocker.RequestToken, operation: blocker.Operation, operationStatus: blocker.OperationStatus } : undefined;
+  const waiting = blockedBy ? `waiting for ${blockedBy.operation ?? 'an operation'} ${blockedBy.requestToken} (${blockedBy.operationStatus}), which holds the resource` : 'waiting for the operation that holds the resource';
+  const polls = base.polls + 1;
+  const waitedFor = blockedBy && !(base.waitedFor ?? []).includes(blockedBy.requestToken) ? firstListed([...(base.waitedFor ?? []), blockedBy.requestToken]) : base.waitedFor;
+  const common = {
+    ...base, polls, hooks: [], errorCode: refused.name, statusMessage: truncate(`${refused.message}; ${waiting}`),
+    ...(blockedBy ? { blockedBy } : {}), ...(waitedFor ? { waitedFor } : {}),
+  };
+  if (now >= new Date(base.deadline)) return { ...common, outcome: 'TIMED_OUT', statusMessage: truncate(`still blocked at the deadline: ${waiting}`) };
+  const timing = { now, startedAt: new Date(base.startedAt), deadline: new Date(base.deadline), polls, random: ports.random, retryAfter: blocker?.RetryAfter };
+  ports.logger.info('Submission blocked by another operation', { blockedBy: blockedBy?.requestToken });
+  return { ...common, outcome: 'BLOCKED', nextCheckAt: toTimestamp(nextCheckAt(timing, RESOURCE_POLL_POLICY)) };
+}
+
 type Existence = 'EXISTS' | 'ABSENT' | { unknown: string };
 
 /**
@@ -68,7 +127,8 @@ type Existence = 'EXISTS' | 'ABSENT' | { unknown: string };
  */
 async function existingResource(state: WorkflowState, identifier: string, ports: Uses<'cloudControl'>): Promise<Existence> {
   try {
-    await ports.cloudControl.send(new GetResourceCommand({ TypeName: state.request.typeName, Identifier: identifier, RoleArn: state.request.roleArn }));
+    const roleArn = isFollowed(state.request) ? undefined : state.request.roleArn;
+    await ports.cloudControl.send(new GetResourceCommand({ TypeName: state.request.typeName, Identifier: identifier, RoleArn: roleArn }));
     return 'EXISTS';
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') return 'ABSENT';
@@ -107,20 +167,23 @@ export async function startResourceOperation(state: WorkflowState, ports: Uses<'
   const now = ports.clock.now();
   const previous = state.operation;
   if (previous?.outcome === 'READ_BACK') return readBackFinal(state, previous, ports);
-  if (previous && previous.outcome !== 'RESUBMIT') {
+  if (previous && previous.outcome !== 'RESUBMIT' && previous.outcome !== 'BLOCKED') {
     throw new InvalidWorkflowState(`cannot submit request ${state.requestId}: its outcome is ${previous.outcome}`);
   }
+  // After a refusal for a busy resource the same attempt is sent again: the refused call started nothing.
+  const againAfterBlock = previous?.outcome === 'BLOCKED';
   const base = {
-    attempt: (previous?.attempt ?? 0) + 1,
+    attempt: againAfterBlock ? previous.attempt : (previous?.attempt ?? 0) + 1,
     polls: previous?.polls ?? 0,
     startedAt: previous?.startedAt ?? toTimestamp(now),
     deadline: previous?.deadline ?? toTimestamp(addSeconds(now, ports.config.operationTimeoutSeconds)),
+    ...(previous?.waitedFor ? { waitedFor: previous.waitedFor } : {}),
   };
   // Before a CREATE is sent again, whether a resource now exists under the identifier the failed one named:
   // resubmitting over it would fail AlreadyExists, or make a second resource when the type names its own.
   // Read once per attempt (the ledger keeps the answer): a retried Lambda that had already sent this attempt
   // must not find that attempt's own resource and take it for a leftover; it goes on to follow its token.
-  if (previous && state.request.operation === 'CREATE' && previous.identifier !== undefined) {
+  if (previous && !againAfterBlock && state.request.operation === 'CREATE' && previous.identifier !== undefined) {
     const identifier = previous.identifier;
     const { value: found } = await ports.ledger.once(`read-back#resource-operation#${state.requestId}#${base.attempt}`, () => existingResource(state, identifier, ports));
     if (found !== 'ABSENT') {
@@ -144,6 +207,7 @@ export async function startResourceOperation(state: WorkflowState, ports: Uses<'
   try {
     progress = await submitOrFollow(state, token, ports);
   } catch (error) {
+    if ((error as Error).name === 'ConcurrentOperationException') return blocked(state, base, error as Error, ports);
     if (isTransient(error)) throw asTransient(error);
     const e = error as Error;
     ports.logger.warn('Cloud Control refused the request', { errorName: e.name, attempt: base.attempt });

@@ -4,18 +4,22 @@
  * functions run it and what each may do; registered in shared/workflows.ts.
  */
 import { emitTerminalTask, passRoleStatements, reasonOf, requestOf, summaryOf, terminalOf, type WorkflowCancel, type WorkflowModule } from '../workflow/module';
-import { cloudControlAllowlist, authorizeResourceOperation } from './allowlist';
+import { authorizeResourceOperation, authorizeResourceOperationFollow, cloudControlAllowlist } from './allowlist';
 import { cancelResourceOperation } from './cancel';
 import { completionDetail } from './completion';
 import { carryDocuments } from './documents';
 import { resourceOperationCancelRequested } from './events/resource-operation-cancel-requested';
 import { resourceOperationCompleted } from './events/resource-operation-completed';
+import { resourceOperationFollowRequested } from './events/resource-operation-follow-requested';
 import { resourceOperationRequested } from './events/resource-operation-requested';
 
 export const resourceOperationWorkflow = {
   name: 'resource-operation',
-  events: { resourceOperationRequested, resourceOperationCancelRequested, resourceOperationCompleted },
-  requests: [requestOf({ contract: resourceOperationRequested, allowlist: cloudControlAllowlist, authorize: authorizeResourceOperation, carry: carryDocuments })],
+  events: { resourceOperationRequested, resourceOperationFollowRequested, resourceOperationCancelRequested, resourceOperationCompleted },
+  requests: [
+    requestOf({ contract: resourceOperationRequested, allowlist: cloudControlAllowlist, authorize: authorizeResourceOperation, carry: carryDocuments }),
+    requestOf({ contract: resourceOperationFollowRequested, allowlist: cloudControlAllowlist, authorize: authorizeResourceOperationFollow }),
+  ],
   terminal: terminalOf({
     contract: resourceOperationCompleted, detail: completionDetail, abortedStatus: 'CANCELLED', hasTimedOut: true,
     outcomeKnownIn: { 'Read Back What The Create Left': undefined, 'Emit Completion Event': undefined },
@@ -46,7 +50,11 @@ export const resourceOperationWorkflow = {
           // GetResourceRequestStatus follows the operation a reused ClientToken names; GetResource reads what a
           // failed CREATE left before it is sent again. Cloud Control actions support no resource-level permissions.
           Effect: 'Allow',
-          Action: ['cloudformation:CreateResource', 'cloudformation:UpdateResource', 'cloudformation:DeleteResource', 'cloudformation:GetResourceRequestStatus', 'cloudformation:GetResource'],
+          // ListResourceRequests names the operation that holds a resource when Cloud Control refuses a submission for it.
+          Action: [
+            'cloudformation:CreateResource', 'cloudformation:UpdateResource', 'cloudformation:DeleteResource', 'cloudformation:GetResourceRequestStatus',
+            'cloudformation:GetResource', 'cloudformation:ListResourceRequests',
+          ],
           Resource: ['*'],
         },
         // The stage's cloudControl.roleNames, to Cloud Control only (a Deny on all when the stage allows none).
@@ -56,8 +64,8 @@ export const resourceOperationWorkflow = {
     {
       key: 'checkResourceOperation',
       handler: 'shared/resource-operation/handlers/check-resource-operation.handler',
-      states: ['Check Operation Status'],
-      description: 'Polls a Cloud Control request once (Task "Check Operation Status").',
+      states: ['Check Operation Status', 'Follow The Operation'],
+      description: 'Polls a Cloud Control request once (Tasks "Check Operation Status" and "Follow The Operation").',
       clients: ['cloudControl'],
       environment: { MAX_ATTEMPTS: '${self:custom.shepherd.maxAttempts}' },
       iam: [{ Effect: 'Allow', Action: ['cloudformation:GetResourceRequestStatus'], Resource: ['*'] }],

@@ -63,6 +63,8 @@ export interface RequestOwner {
   /** Who sent it (the envelope's source and account, which the bus policy vouches for): only they may cancel it. */
   source?: string;
   account?: string;
+  /** The request's detail-type (a cancel refuses to end a followed operation); absent in records written before it was kept. */
+  detailType?: string;
 }
 
 /**
@@ -149,6 +151,7 @@ export async function ingestRequest<S extends z.ZodType<{ requestId?: string }>>
     requestedAt: requestedAtOf(event, ports.clock.now()),
     source: String(event.source),
     account: String(event.account),
+    detailType: contract.detailType,
   });
   if (owner.workflow !== kind.workflow || owner.digest !== digest) {
     // Another request's id: this rejection is about this event only, never that request's end.

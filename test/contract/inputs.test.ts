@@ -36,6 +36,7 @@ const BASELINES: Record<string, Record<string, unknown>> = {
   GetResourceRequestStatus: { RequestToken: 'no-such-token' },
   CancelResourceRequest: { RequestToken: 'no-such-token' },
   GetResource: { TypeName: TYPE, Identifier: 'b' },
+  ListResourceRequests: { MaxResults: 100, NextToken: '0', ResourceRequestStatusFilter: { Operations: ['CREATE'], OperationStatuses: ['IN_PROGRESS'] } },
   CreatePortfolioShare: { AcceptLanguage: 'en', PortfolioId: PORTFOLIO, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: 'ou-wk01-workloads' }, ShareTagOptions: true },
   UpdatePortfolioShare: { PortfolioId: PORTFOLIO, AccountId: '444455556666', ShareTagOptions: false },
   DeletePortfolioShare: { PortfolioId: PORTFOLIO, OrganizationNode: { Type: 'ORGANIZATION', Value: 'o-exampleorg1' } },

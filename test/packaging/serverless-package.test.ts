@@ -188,10 +188,11 @@ describe('serverless package', () => {
     ]);
     // The test stage is not in config/guardrails.json: it may pass no role (iam:PassRole is denied, below).
     // GetResourceRequestStatus follows a reused ClientToken's operation, GetResource reads back a failed CREATE once
-    // per attempt (the ledger: GetItem, PutItem, DeleteItem; GetItem also reads the request's documents).
+    // per attempt, ListResourceRequests names the operation that holds a resource (the ledger: GetItem, PutItem,
+    // DeleteItem; GetItem also reads the request's documents).
     expect(actionsOf('startResourceOperation')).toEqual([
       'cloudformation:CreateResource', 'cloudformation:DeleteResource', 'cloudformation:GetResource', 'cloudformation:GetResourceRequestStatus',
-      'cloudformation:UpdateResource', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
+      'cloudformation:ListResourceRequests', 'cloudformation:UpdateResource', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
     ]);
     expect(actionsOf('checkResourceOperation')).toEqual(['cloudformation:GetResourceRequestStatus']);
     expect(actionsOf('emitResourceOperationCompleted')).toEqual([

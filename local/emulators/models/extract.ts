@@ -28,7 +28,7 @@ import { gunzipSync } from 'node:zlib';
 export const SERVICES = {
   cloudcontrol: {
     sdk: '@aws-sdk/client-cloudcontrol',
-    operations: ['CreateResource', 'UpdateResource', 'DeleteResource', 'GetResourceRequestStatus', 'CancelResourceRequest', 'GetResource'],
+    operations: ['CreateResource', 'UpdateResource', 'DeleteResource', 'GetResourceRequestStatus', 'CancelResourceRequest', 'GetResource', 'ListResourceRequests'],
   },
   servicecatalog: {
     sdk: '@aws-sdk/client-service-catalog',

@@ -13,6 +13,8 @@ export const provisionedProductPropertiesUpdatedDetail = z.object({
   /** DescribeRecord's status as last seen. */
   recordStatus: z.string().optional(),
   recordErrors: z.array(z.object({ code: z.string().optional(), description: z.string().optional() })),
+  /** DescribeRecord's RecordType: what the record did (a followed one may be a provisioning or a termination). */
+  recordType: z.string().optional(),
   /** The properties as Service Catalog applied them (on success). */
   properties: productProperties.optional(),
   requestedProperties: productProperties,

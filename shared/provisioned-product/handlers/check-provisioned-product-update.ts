@@ -1,7 +1,10 @@
 import { serviceCatalog } from '../../runtime/clients/service-catalog';
 import { defineHandler } from '../../runtime/lambda';
 import type { PropertiesUpdateState } from '../model';
-import { checkPropertiesUpdate } from '../update';
+import { checkPropertiesUpdate, followRecord, type FollowRecordInput } from '../update';
 
-/** Task `Check Record Status`: one DescribeRecord. */
-export const { handler, build, clients } = defineHandler((state: PropertiesUpdateState, ports) => checkPropertiesUpdate(state, ports), { clients: { serviceCatalog } });
+/** Tasks `Check Record Status` (one DescribeRecord) and `Follow The Record` (the first look at a record Shepherd did not start). */
+export const { handler, build, clients } = defineHandler(
+  (input: PropertiesUpdateState | FollowRecordInput, ports) => ('follow' in input ? followRecord(input, ports) : checkPropertiesUpdate(input, ports)),
+  { clients: { serviceCatalog } },
+);

@@ -36,6 +36,10 @@ export const resourceOperationCompletedDetail = z.object({
     .describe(
       'A CREATE that did not succeed (FAILED, or CANCELLED) was read back, and a resource existed under `identifier` (after a transient failure no second CREATE was then sent). Most likely the CREATE left it, but Cloud Control cannot say who made it: check before deleting it.',
     ),
+  waitedFor: z
+    .array(z.string())
+    .optional()
+    .describe('RequestTokens of operations that held the resource when Cloud Control refused the submission (ConcurrentOperationException), which Shepherd waited for before submitting again'),
   ...completionTimings,
 });
 export type ResourceOperationCompleted = z.infer<typeof resourceOperationCompletedDetail>;

@@ -1,6 +1,12 @@
 import { cloudControl } from '../../runtime/clients/cloud-control';
 import { defineHandler } from '../../runtime/lambda';
-import { checkResourceOperation, type CheckInput } from '../check';
+import { checkResourceOperation, followResourceOperation, type CheckInput, type FollowInput } from '../check';
 
-/** Task `Check Operation Status`: one GetResourceRequestStatus, and what to do next. */
-export const { handler, build, clients } = defineHandler((input: CheckInput, ports) => checkResourceOperation(input, ports), { clients: { cloudControl } });
+/**
+ * Tasks `Check Operation Status` (one GetResourceRequestStatus, and what to do next) and `Follow The Operation`
+ * (the first look at an operation Shepherd did not start): the same one API call, so one function and one role.
+ */
+export const { handler, build, clients } = defineHandler(
+  (input: CheckInput | FollowInput, ports) => ('follow' in input ? followResourceOperation(input, ports) : checkResourceOperation(input, ports)),
+  { clients: { cloudControl } },
+);

@@ -119,4 +119,26 @@ function portfolioShareBreaks(request: Detail): Break[] {
   return breaks;
 }
 
-export const kinds: Kind[] = [{ contract: contracts.portfolioShareRequested, valid: portfolioShare, breaks: portfolioShareBreaks }];
+// ---- Following a share action Shepherd did not start ----
+
+const portfolioShareToken = text(`${LOWER + DIGITS}_-`, 1, 100);
+const follow = fc
+  .tuple(portfolioShareToken, fc.constantFrom('CREATE', 'UPDATE', 'DELETE'), portfolioId, organizationNode, fc.option(requestId, { nil: undefined }))
+  .map(([token, operation, id, node, rid]) => ({ portfolioShareToken: token, operation, portfolioId: id, organizationNode: node, ...(rid === undefined ? {} : { requestId: rid }) }) as Detail);
+
+function followBreaks(request: Detail): Break[] {
+  return [
+    ...stringBreaks(request, ['portfolioShareToken'], { required: true, min: 1, max: 100, bad: fc.constantFrom('a/b', 'a b', 'é', 'tok.1') }),
+    ...stringBreaks(request, ['operation'], { required: true, bad: fc.constantFrom('create', 'MOVE', '') }),
+    ...stringBreaks(request, ['portfolioId'], { required: true, max: 100, ofLength: (n) => `port-${'a'.repeat(n - 5)}`, bad: fc.constantFrom('port-ABCDEFGHIJKLM', 'prod-2abcdext3y5fk') }),
+    { field: 'organizationNode.type', what: 'unknown type', detail: fc.constantFrom('ROOT', 'account', '').map((t) => withAt(request, ['organizationNode', 'type'], t)) },
+    ...stringBreaks(request, ['requestId'], requestIdRule),
+    ...unknownKeyBreak(request, [], ['portfolioShareToken', 'operation', 'portfolioId', 'organizationNode', 'requestId']),
+    ...structureBreaks(request, [], 'portfolioId'),
+  ];
+}
+
+export const kinds: Kind[] = [
+  { contract: contracts.portfolioShareRequested, valid: portfolioShare, breaks: portfolioShareBreaks },
+  { contract: contracts.portfolioShareFollowRequested, valid: follow, breaks: followBreaks },
+];

@@ -72,4 +72,21 @@ function provisionedProductBreaks(request: Detail): Break[] {
   ];
 }
 
-export const kinds: Kind[] = [{ contract: contracts.provisionedProductPropertiesUpdateRequested, valid: provisionedProduct, breaks: provisionedProductBreaks }];
+// ---- Following a record Shepherd did not start ----
+
+const follow = record({ recordId: text(`${ALNUM}_-`, 1, 100), provisionedProductId, requestId }, ['recordId', 'provisionedProductId']);
+
+function followBreaks(request: Detail): Break[] {
+  return [
+    ...stringBreaks(request, ['recordId'], { required: true, min: 1, max: 100, bad: fc.constantFrom('rec.1', 'rec 1', 'é', 'rec/1') }),
+    ...stringBreaks(request, ['provisionedProductId'], { required: true, min: 1, max: 100, bad: fc.constantFrom('pp team', 'pp.1', 'é') }),
+    ...stringBreaks(request, ['requestId'], requestIdRule),
+    ...unknownKeyBreak(request, [], ['recordId', 'provisionedProductId', 'requestId']),
+    ...structureBreaks(request, [], 'recordId'),
+  ];
+}
+
+export const kinds: Kind[] = [
+  { contract: contracts.provisionedProductPropertiesUpdateRequested, valid: provisionedProduct, breaks: provisionedProductBreaks },
+  { contract: contracts.provisionedProductRecordFollowRequested, valid: follow, breaks: followBreaks },
+];

@@ -80,6 +80,18 @@ const resourceOperation = fc.oneof(
 
 const cancel = record({ requestId }, ['requestId']);
 
+/** A typeName one past each of its rules (Org::Service::Type, 10-196 characters): the same for every kind that names one. */
+const typeNameBreaks = (request: Detail): Break[] =>
+  stringBreaks(request, ['typeName'], {
+    required: true,
+    min: 10,
+    max: 196,
+    bad: fc.oneof(
+      fc.constantFrom('AWS::S3', 'AWS::S3::Bucket::Extra', 'AWS::S-3::Bucket', 'A::S3::Bucket', 'AWS:S3:Bucket', 'AWS::S3::Bucket '),
+      text(ALNUM, 65, 65).map((long) => `AWS::${long}::Bucket`),
+    ),
+  });
+
 // ---- Breaking one field ----
 
 function resourceOperationBreaks(request: Detail): Break[] {
@@ -87,15 +99,7 @@ function resourceOperationBreaks(request: Detail): Break[] {
   const known = ['operation', 'typeName', 'typeVersionId', 'roleArn', 'requestId', ...(operation === 'CREATE' ? ['desiredState'] : ['identifier']), ...(operation === 'UPDATE' ? ['patchDocument'] : [])];
   const breaks: Break[] = [
     ...stringBreaks(request, ['operation'], { required: true, bad: fc.constantFrom('create', 'READ', '', 'UPSERT') }),
-    ...stringBreaks(request, ['typeName'], {
-      required: true,
-      min: 10,
-      max: 196,
-      bad: fc.oneof(
-        fc.constantFrom('AWS::S3', 'AWS::S3::Bucket::Extra', 'AWS::S-3::Bucket', 'A::S3::Bucket', 'AWS:S3:Bucket', 'AWS::S3::Bucket '),
-        text(ALNUM, 65, 65).map((long) => `AWS::${long}::Bucket`),
-      ),
-    }),
+    ...typeNameBreaks(request),
     ...stringBreaks(request, ['typeVersionId'], { min: 1, max: 128, bad: fc.constantFrom('v1.0', 'a_b', 'a b', '0000/1') }),
     ...stringBreaks(request, ['roleArn'], {
       min: 20,
@@ -158,7 +162,24 @@ function cancelBreaks(request: Detail): Break[] {
   return [...stringBreaks(request, ['requestId'], { ...requestIdRule, required: true }), ...unknownKeyBreak(request, [], ['requestId']), ...structureBreaks(request, [], 'requestId')];
 }
 
+// ---- Following an operation Shepherd did not start ----
+
+const requestToken = text(`${ALNUM}-+/=`, 1, 128);
+const follow = record({ requestToken, typeName, operation: fc.constantFrom('CREATE', 'UPDATE', 'DELETE'), requestId }, ['requestToken', 'typeName', 'operation']);
+
+function followBreaks(request: Detail): Break[] {
+  return [
+    ...stringBreaks(request, ['requestToken'], { required: true, min: 1, max: 128, bad: fc.constantFrom('a b', 'tok#1', 'é', '\n') }),
+    ...typeNameBreaks(request),
+    ...stringBreaks(request, ['operation'], { required: true, bad: fc.constantFrom('create', 'PATCH', '') }),
+    ...stringBreaks(request, ['requestId'], requestIdRule),
+    ...unknownKeyBreak(request, [], ['requestToken', 'typeName', 'operation', 'requestId']),
+    ...structureBreaks(request, [], 'requestToken'),
+  ];
+}
+
 export const kinds: Kind[] = [
   { contract: contracts.resourceOperationRequested, valid: resourceOperation, breaks: resourceOperationBreaks },
   { contract: contracts.resourceOperationCancelRequested, valid: cancel, breaks: cancelBreaks },
+  { contract: contracts.resourceOperationFollowRequested, valid: follow, breaks: followBreaks },
 ];
