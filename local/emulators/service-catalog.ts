@@ -212,6 +212,7 @@ export class ServiceCatalogEmulator {
       AcceptPortfolioShare: (input, caller) => this.answerOffer('AcceptPortfolioShare', input, caller),
       RejectPortfolioShare: (input, caller) => this.answerOffer('RejectPortfolioShare', input, caller),
       ListAcceptedPortfolioShares: (input, caller) => this.listAccepted(input, caller),
+      ListPortfolioAccess: wrap('ListPortfolioAccess', (input) => this.listPortfolioAccess(input)),
     };
   }
 
@@ -286,6 +287,30 @@ export class ServiceCatalogEmulator {
     if (operation === 'AcceptPortfolioShare') recipient.organizationRejected.delete(portfolioId);
     else recipient.organizationRejected.add(portfolioId);
     return {};
+  }
+
+  /**
+   * ListPortfolioAccess (botocore servicecatalog): the accounts with access to the portfolio. Without
+   * OrganizationParentId, its account shares (what CreatePortfolioShare with AccountId made); with it, "all children
+   * of this node with an inherited portfolio share" — the accounts under a node the portfolio is shared with
+   * (an unshared node: ResourceNotFoundException, the safe reading of an undocumented answer). PageSize ≤ 100; the
+   * size of a page asked without one is not documented: 20.
+   */
+  private listPortfolioAccess(input: Record<string, unknown>) {
+    validate(input, ['PortfolioId']);
+    const portfolio = this.portfolio(input);
+    let accounts: string[];
+    if (typeof input.OrganizationParentId === 'string') {
+      const parent = input.OrganizationParentId;
+      const share = [...portfolio.nodeShares.values()].find((node) => node.value === parent);
+      if (!share) throw new AwsError('ResourceNotFoundException', `Portfolio ${portfolio.id} is not shared with ${parent}.`);
+      accounts = this.accountsOf(share);
+    } else accounts = [...portfolio.accountShares.keys()];
+    accounts.sort();
+    const pageSize = Number(input.PageSize ?? ACCEPTED_PAGE_DEFAULT) || ACCEPTED_PAGE_DEFAULT;
+    const offset = Number(input.PageToken ?? 0);
+    if (!Number.isInteger(offset) || offset < 0 || offset > accounts.length) throw new AwsError('InvalidParametersException', 'The page token is not valid.');
+    return { AccountIds: accounts.slice(offset, offset + pageSize), NextPageToken: offset + pageSize < accounts.length ? String(offset + pageSize) : undefined };
   }
 
   private listAccepted(input: Record<string, unknown>, caller: Caller) {

@@ -72,6 +72,7 @@ const BASELINES: Record<string, Record<string, unknown>> = {
   AcceptPortfolioShare: { AcceptLanguage: 'en', PortfolioId: PORTFOLIO, PortfolioShareType: 'IMPORTED' },
   RejectPortfolioShare: { AcceptLanguage: 'en', PortfolioId: PORTFOLIO, PortfolioShareType: 'AWS_ORGANIZATIONS' },
   ListAcceptedPortfolioShares: { AcceptLanguage: 'en', PageToken: '20', PageSize: 20, PortfolioShareType: 'IMPORTED' },
+  ListPortfolioAccess: { AcceptLanguage: 'en', PortfolioId: PORTFOLIO, OrganizationParentId: 'ou-wk01-workloads', PageToken: '20', PageSize: 100 },
   // A role nobody has: the model check runs before the service looks.
   AssumeRole: {
     RoleArn: 'arn:aws:iam::444455556666:role/contract-test', RoleSessionName: 'req-1', DurationSeconds: 900, ExternalId: 'contract-test',

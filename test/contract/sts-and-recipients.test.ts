@@ -17,6 +17,7 @@ import {
   CreatePortfolioShareCommand,
   DeletePortfolioShareCommand,
   ListAcceptedPortfolioSharesCommand,
+  ListPortfolioAccessCommand,
   RejectPortfolioShareCommand,
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
@@ -205,5 +206,33 @@ describe('the recipient account, through a session of its role', () => {
     expect(await failure(catalog.send(new ListAcceptedPortfolioSharesCommand({})))).toBe('ExpiredTokenException 400');
     // The function's own credentials are the hub account's: Service Catalog sees the owner there, not the recipient.
     expect(identities.get('hub-fn')!.account).toBe(HUB);
+  });
+});
+
+describe('ListPortfolioAccess (the owner side: who has the portfolio)', () => {
+  const pageAll = async (input: { OrganizationParentId?: string; PageSize?: number }) => {
+    const accounts: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await owner().send(new ListPortfolioAccessCommand({ PortfolioId: PORTFOLIO, ...input, PageToken: token }));
+      accounts.push(...(page.AccountIds ?? []));
+      token = page.NextPageToken;
+      pages++;
+    } while (token);
+    return { accounts, pages };
+  };
+
+  it('lists the account shares, in pages, and the accounts under a node the portfolio is shared with', async () => {
+    expect(await pageAll({})).toEqual({ accounts: [], pages: 1 });
+    await owner().send(new CreatePortfolioShareCommand({ PortfolioId: PORTFOLIO, AccountId: SPOKE }));
+    await owner().send(new CreatePortfolioShareCommand({ PortfolioId: PORTFOLIO, AccountId: '111122223333' }));
+    expect(await pageAll({ PageSize: 1 })).toEqual({ accounts: ['111122223333', SPOKE], pages: 2 });
+    expect(await failure(owner().send(new ListPortfolioAccessCommand({ PortfolioId: PORTFOLIO, OrganizationParentId: 'ou-wk01-workloads01' })))).toBe('ResourceNotFoundException 400');
+    await owner().send(new CreatePortfolioShareCommand({ PortfolioId: PORTFOLIO, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: 'ou-wk01-workloads01' } }));
+    skew += 60_000;
+    expect(await pageAll({ OrganizationParentId: 'ou-wk01-workloads01' })).toEqual({ accounts: [SPOKE], pages: 1 });
+    expect(await failure(owner().send(new ListPortfolioAccessCommand({ PortfolioId: PORTFOLIO, PageSize: 101 })))).toBe('ValidationException 400');
+    expect(await failure(owner().send(new ListPortfolioAccessCommand({ PortfolioId: 'port-nosuchportf01' })))).toBe('ResourceNotFoundException 400');
   });
 });

@@ -36,7 +36,7 @@ export const SERVICES = {
       'CreatePortfolioShare', 'UpdatePortfolioShare', 'DeletePortfolioShare', 'DescribePortfolioShareStatus', 'ListOrganizationPortfolioAccess',
       'EnableAWSOrganizationsAccess', 'DisableAWSOrganizationsAccess', 'GetAWSOrganizationsAccessStatus',
       'UpdateProvisionedProductProperties', 'DescribeRecord', 'ListRecordHistory',
-      'AcceptPortfolioShare', 'RejectPortfolioShare', 'ListAcceptedPortfolioShares',
+      'AcceptPortfolioShare', 'RejectPortfolioShare', 'ListAcceptedPortfolioShares', 'ListPortfolioAccess',
     ],
   },
   'partnercentral-channel': {
