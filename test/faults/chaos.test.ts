@@ -148,6 +148,11 @@ describe('inputs at and just past each documented limit', () => {
 describe('300 at once', () => {
   /** 300 mixed requests, each delivered again and resent; slow creates cancelled before, during and after they run. */
   function plan(seed: number): Delivery[] {
+    // The acceptance kinds (acceptance, accept-on-behalf) are not in this mix yet: with both in it, two calls of
+    // different executions at the same virtual millisecond swap places between two runs in one process (seed 7:
+    // GetAWSOrganizationsAccessStatus and UpdateProvisionedProductProperties at T0+2350 s), so the trace test below
+    // would fail for an ordering the stack does not yet pin down. Their promises hold in every other scenario here
+    // and in outages.test.ts (the default mix); the ordering is an open finding, not a tuned-away one.
     const requests = mixedRequests(300, 'c', ['resource', 'slow-resource', 'account-share', 'ou-share', 'product', 'pma', 'access', 'bad']);
     const deliveries = deliveriesOf(requests, seed, { copies: 2, spreadSeconds: 1800 });
     const slow = requests.filter((r) => r.kind === 'slow-resource');

@@ -25,7 +25,7 @@ export const SEEDS = [1, 2, 3];
 const HOUR = 3600;
 export { HOUR };
 
-export type Kind = 'resource' | 'slow-resource' | 'account-share' | 'ou-share' | 'product' | 'pma' | 'access' | 'bad';
+export type Kind = 'resource' | 'slow-resource' | 'account-share' | 'ou-share' | 'product' | 'pma' | 'access' | 'acceptance' | 'accept-on-behalf' | 'bad';
 
 /** One thing sent: a request, a bad one, or a cancel. */
 export interface Sent {
@@ -49,9 +49,15 @@ export const PORTFOLIOS = Array.from({ length: 10 }, (_, i) => `port-${String(i)
 const UNITS = Array.from({ length: 10 }, (_, i) => `ou-fa${String(i).padStart(2, '0')}-unitunit${i}`);
 const pmaId = (i: number) => `pma-fault${String(i).padStart(8, '0')}`;
 const productId = (i: number) => `pp-fault${String(i).padStart(7, '0')}`;
+/** The account request i's acceptance answers an offer in (an account share the world has made). */
+const recipientOf = (i: number) => String(600000000000 + i);
 
 /** n requests of every kind, round robin, each touching its own resource so AWS-side duplicates show. */
-export function mixedRequests(n: number, prefix: string, kinds: Kind[] = ['resource', 'account-share', 'ou-share', 'product', 'pma', 'access', 'bad']): Sent[] {
+export function mixedRequests(
+  n: number,
+  prefix: string,
+  kinds: Kind[] = ['resource', 'account-share', 'ou-share', 'product', 'pma', 'access', 'acceptance', 'accept-on-behalf', 'bad'],
+): Sent[] {
   return Array.from({ length: n }, (_, i) => {
     const kind = kinds[i % kinds.length]!;
     const requestId = `${prefix}-${kind}-${i}`;
@@ -78,6 +84,12 @@ export function mixedRequests(n: number, prefix: string, kinds: Kind[] = ['resou
           detail: { requestId, catalog: 'AWS', identifier: pmaId(i), displayName: `Partner ${i}`, revision: '1' } };
       case 'access':
         return { requestId, kind, expected: 'SUCCEEDED', detailType: 'Organizations Access Change Requested', detail: { requestId, enable: true } };
+      case 'acceptance':
+        // The offer the world makes (baseWorld's accountShares), accepted in the recipient account as the spoke role.
+        return { requestId, kind, expected: 'SUCCEEDED', detailType: 'Portfolio Share Acceptance Requested', detail: { requestId, portfolioId, accountId: recipientOf(i), action: 'ACCEPT' } };
+      case 'accept-on-behalf':
+        return { requestId, kind, expected: 'SUCCEEDED', detailType: 'Portfolio Share Requested',
+          detail: { requestId, operation: 'CREATE', portfolioId, accountId: String(700000000000 + i), acceptOnBehalf: true } };
       case 'bad':
         return { requestId, kind, expected: 'REJECTED', detailType: 'Resource Operation Requested',
           detail: { requestId, operation: 'UPSERT', typeName: 'AWS::S3::Bucket', desiredState: { BucketName: requestId } } };
@@ -103,6 +115,12 @@ export function baseWorld(n: number, seed: number): WorldInput {
     serviceCatalog: {
       organization: { units: UNITS.map((id) => ({ id, accounts: 4 })) },
       portfolios: PORTFOLIOS,
+      // Offers to accept: request i's portfolio, shared with its own recipient account.
+      accountShares: Array.from({ length: n }, (_, i) => i).reduce<Record<string, string[]>>((offers, i) => {
+        const id = PORTFOLIOS[i % PORTFOLIOS.length]!;
+        (offers[id] ??= []).push(recipientOf(i));
+        return offers;
+      }, {}),
       provisionedProducts: Object.fromEntries(Array.from({ length: n }, (_, i) => [productId(i), { owner: 'arn:aws:iam::000000000000:user/alice', updateSeconds: 30 }])),
     },
     partnerCentral: { programManagementAccounts: Array.from({ length: n }, (_, i) => ({ catalog: 'AWS' as const, id: pmaId(i), displayName: `P${i}`, revision: '1' })) },
@@ -246,7 +264,7 @@ function awsSideDuplicates(stack: LocalStack, requests: Sent[], problems: string
     const d = r.detail as Record<string, any>;
     const times =
       r.kind === 'resource' || r.kind === 'slow-resource' ? creates.get(r.requestId) ?? 0
-      : r.kind === 'account-share' ? accountShareCalls.get(`${d.portfolioId}:${d.accountId}`) ?? 0
+      : r.kind === 'account-share' || r.kind === 'accept-on-behalf' ? accountShareCalls.get(`${d.portfolioId}:${d.accountId}`) ?? 0
       : r.kind === 'ou-share' ? shareActions.get(`${d.portfolioId}:${d.organizationNode.value}`) ?? 0
       : r.kind === 'product' ? [...stack.provisionedProducts.records.values()].filter((x) => x.productId === d.provisionedProductId && x.type === 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES').length
       : r.kind === 'pma' ? Number(stack.partnerCentral.accounts.get(d.identifier)!.revision) - 1
