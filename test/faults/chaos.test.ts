@@ -148,11 +148,13 @@ describe('inputs at and just past each documented limit', () => {
 describe('300 at once', () => {
   /** 300 mixed requests, each delivered again and resent; slow creates cancelled before, during and after they run. */
   function plan(seed: number): Delivery[] {
-    // The acceptance kinds (acceptance, accept-on-behalf) are not in this mix yet: with both in it, two calls of
-    // different executions at the same virtual millisecond swap places between two runs in one process (seed 7:
-    // GetAWSOrganizationsAccessStatus and UpdateProvisionedProductProperties at T0+2350 s), so the trace test below
-    // would fail for an ordering the stack does not yet pin down. Their promises hold in every other scenario here
-    // and in outages.test.ts (the default mix); the ordering is an open finding, not a tuned-away one.
+    // The acceptance kinds (acceptance, accept-on-behalf) are not in this mix yet: with both in it, calls of
+    // different Lambda invocations at the same virtual millisecond swap places from run to run (seed 7: an ingest
+    // rejection's ledger PutItem and a Task's ledger PutItem at T0+2262 s; the seeded 3 % InternalFailure then strikes
+    // the other one and the runs part). The stack does not pin the order of same-millisecond work across
+    // invocations, and something outside virtual time still decides it; the old mix never met such a tie that
+    // mattered. Their promises hold in every other scenario here and in outages.test.ts (the default mix); the
+    // ordering is an open finding, not a tuned-away one.
     const requests = mixedRequests(300, 'c', ['resource', 'slow-resource', 'account-share', 'ou-share', 'product', 'pma', 'access', 'bad']);
     const deliveries = deliveriesOf(requests, seed, { copies: 2, spreadSeconds: 1800 });
     const slow = requests.filter((r) => r.kind === 'slow-resource');
