@@ -77,10 +77,19 @@ const ROOT_ID = 'r-root';
 /** ListOrganizationPortfolioAccess pages hold at most 20 nodes (botocore servicecatalog model: PageSize 0..20). */
 const ORGANIZATION_ACCESS_PAGE_MAX = 20;
 /**
- * ListAcceptedPortfolioShares pages: at most 100 (the model's PageSizeMax100); the size of a page asked without
- * PageSize is not documented, so the emulator uses a small one (20) and callers must follow NextPageToken.
+ * ListAcceptedPortfolioShares and ListPortfolioAccess pages: at most 100 (the model's PageSizeMax100, checked before
+ * the operation runs); the size of a page asked without PageSize is not documented, so the emulator uses a small
+ * one (20) and callers must follow NextPageToken.
  */
-const ACCEPTED_PAGE_DEFAULT = 20;
+const PAGE_DEFAULT = 20;
+
+/** One page of `items` as PageSize and PageToken (the offset this emulator hands out) ask; a token it never gave is refused. */
+function pageOf<T>(items: T[], input: Record<string, unknown>): { page: T[]; next?: string } {
+  const pageSize = Number(input.PageSize ?? PAGE_DEFAULT) || PAGE_DEFAULT;
+  const offset = Number(input.PageToken ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > items.length) throw new AwsError('InvalidParametersException', 'The page token is not valid.');
+  return { page: items.slice(offset, offset + pageSize), next: offset + pageSize < items.length ? String(offset + pageSize) : undefined };
+}
 
 type ShareType = 'IMPORTED' | 'AWS_ORGANIZATIONS' | 'AWS_SERVICECATALOG';
 
@@ -293,8 +302,7 @@ export class ServiceCatalogEmulator {
    * ListPortfolioAccess (botocore servicecatalog): the accounts with access to the portfolio. Without
    * OrganizationParentId, its account shares (what CreatePortfolioShare with AccountId made); with it, "all children
    * of this node with an inherited portfolio share" — the accounts under a node the portfolio is shared with
-   * (an unshared node: ResourceNotFoundException, the safe reading of an undocumented answer). PageSize ≤ 100; the
-   * size of a page asked without one is not documented: 20.
+   * (an unshared node: ResourceNotFoundException, the safe reading of an undocumented answer). Paged as pageOf says.
    */
   private listPortfolioAccess(input: Record<string, unknown>) {
     validate(input, ['PortfolioId']);
@@ -307,10 +315,8 @@ export class ServiceCatalogEmulator {
       accounts = this.accountsOf(share);
     } else accounts = [...portfolio.accountShares.keys()];
     accounts.sort();
-    const pageSize = Number(input.PageSize ?? ACCEPTED_PAGE_DEFAULT) || ACCEPTED_PAGE_DEFAULT;
-    const offset = Number(input.PageToken ?? 0);
-    if (!Number.isInteger(offset) || offset < 0 || offset > accounts.length) throw new AwsError('InvalidParametersException', 'The page token is not valid.');
-    return { AccountIds: accounts.slice(offset, offset + pageSize), NextPageToken: offset + pageSize < accounts.length ? String(offset + pageSize) : undefined };
+    const { page, next } = pageOf(accounts, input);
+    return { AccountIds: page, NextPageToken: next };
   }
 
   private listAccepted(input: Record<string, unknown>, caller: Caller) {
@@ -329,17 +335,15 @@ export class ServiceCatalogEmulator {
                 : this.reachedThroughOrganization(p, account) && !recipient.organizationRejected.has(p.id),
             )
             .map((p) => p.id);
-    const pageSize = Number(input.PageSize ?? ACCEPTED_PAGE_DEFAULT) || ACCEPTED_PAGE_DEFAULT;
-    const offset = Number(input.PageToken ?? 0);
-    if (!Number.isInteger(offset) || offset < 0 || offset > ids.length) throw new AwsError('InvalidParametersException', 'The page token is not valid.');
-    const page = ids.slice(offset, offset + pageSize).map((id) => ({
+    const { page, next } = pageOf(ids, input);
+    const details = page.map((id) => ({
       Id: id,
       ARN: `arn:aws:catalog:us-east-1:${this.config.organization.managementAccount}:portfolio/${id}`,
       DisplayName: id,
       CreatedTime: this.createdAt,
       ProviderName: 'Shepherd local',
     }));
-    return { PortfolioDetails: page, NextPageToken: offset + pageSize < ids.length ? String(offset + pageSize) : undefined };
+    return { PortfolioDetails: details, NextPageToken: next };
   }
 
   /**

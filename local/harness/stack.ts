@@ -291,24 +291,34 @@ export class LocalStack {
   private assumableRole(roleArn: string): AssumableRole | undefined {
     const [, partition, , , account, resource] = /^arn:([^:]+):(iam)::()([0-9]{12}):role\/(.+)$/.exec(roleArn) ?? [];
     if (!partition || !account || !resource || resource.includes('/')) return undefined;
-    const spoke = guardrailsFor(this.model.stage).spoke;
-    const template = spoke
-      ? spokeRole({
-          partition,
-          hubAccountId: this.model.accountId,
-          externalId: spoke.externalId,
-          trustedRoleArns: spokeCallers().map((key) => this.model.functions[key]?.roleArn).filter((arn) => arn !== undefined),
-        })
-      : undefined;
-    const asPolicy = (actions: string[]) => (actions.length ? [{ Effect: 'Allow' as const, Action: actions, Resource: '*' }] : []);
+    const template = this.spokeTemplate(partition);
+    const asPolicy = (actions: readonly string[]) => (actions.length ? [{ Effect: 'Allow' as const, Action: [...actions], Resource: '*' }] : []);
     if (this.world.accounts === undefined) {
-      if (!template || resource !== spoke?.roleName) return undefined;
-      return { account, name: resource, trust: template.trust as AssumableRole['trust'], permissions: asPolicy(spokeActions()), maxSessionSeconds: 3600 };
+      if (!template || resource !== template.roleName) return undefined;
+      return { account, name: resource, trust: template.trust, permissions: asPolicy(template.actions), maxSessionSeconds: 3600 };
     }
     const role = this.world.accounts[account]?.roles[resource];
     if (!role) return undefined;
-    const trust = role.trust ?? (template?.trust as AssumableRole['trust'] | undefined) ?? [];
-    return { account, name: resource, trust, permissions: asPolicy(role.allows ?? spokeActions()), maxSessionSeconds: role.maxSessionSeconds };
+    return { account, name: resource, trust: role.trust ?? template?.trust ?? [], permissions: asPolicy(role.allows ?? spokeActions()), maxSessionSeconds: role.maxSessionSeconds };
+  }
+
+  private readonly spokeTemplates = new Map<string, { roleName: string; trust: AssumableRole['trust']; actions: string[] } | undefined>();
+
+  /** The stage's spoke role as the repo's template writes it, in a partition (once: the stage and the functions do not change). */
+  private spokeTemplate(partition: string) {
+    if (!this.spokeTemplates.has(partition)) {
+      const spoke = guardrailsFor(this.model.stage).spoke;
+      const trustedRoleArns = spokeCallers().map((key) => this.model.functions[key]?.roleArn).filter((arn) => arn !== undefined);
+      this.spokeTemplates.set(
+        partition,
+        spoke && {
+          roleName: spoke.roleName,
+          trust: spokeRole({ partition, hubAccountId: this.model.accountId, externalId: spoke.externalId, trustedRoleArns }).trust as AssumableRole['trust'],
+          actions: spokeActions(),
+        },
+      );
+    }
+    return this.spokeTemplates.get(partition);
   }
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {

@@ -1,12 +1,11 @@
 import { DescribePortfolioShareStatusCommand } from '@aws-sdk/client-service-catalog';
+import { addSeconds, toTimestamp } from '../runtime/clock';
 import { InvalidWorkflowState, asTransient, isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
 import { refusal, truncate } from '../workflow/failure';
 import { adaptiveCheckAt } from '../workflow/progress';
-import type { ShareOutcome, ShareProgress } from './model';
+import { nodeId, type FollowedShareBody, type ShareOutcome, type ShareProgress } from './model';
 import { summariseShareDetails } from './share-details';
-import { addSeconds, toTimestamp } from '../runtime/clock';
-import type { FollowedShareBody } from './model';
 
 export interface CheckShareInput {
   requestId: string;
@@ -60,8 +59,6 @@ export async function checkPortfolioShare({ requestId, share, expected }: CheckS
   }
 }
 
-/** The node an OrganizationNode value names: its id, also when given as an Organizations ARN (…/ou-…). */
-const nodeId = (value: string) => (/^arn:[^:]+:organizations::/.test(value) ? value.split('/').pop()! : value);
 
 /** The first look at a share action Shepherd did not start (Task "Follow The Share"). */
 export interface FollowShareInput {

@@ -83,3 +83,9 @@ export interface ShareWorkflowState extends WorkflowInput<PortfolioShareBody | F
 export function targetOf(request: PortfolioShareBody | FollowedShareBody): { accountId?: string; organizationNode?: { type: string; value: string } } {
   return 'accountId' in request && request.accountId ? { accountId: request.accountId } : { organizationNode: request.organizationNode };
 }
+
+/**
+ * The node an OrganizationNode value names: its id, also when given as an Organizations ARN (…/ou-…), which the
+ * API model admits and terraform-provider-aws passes through. What the service lists is the id.
+ */
+export const nodeId = (value: string): string => (/^arn:[^:]+:organizations::/.test(value) ? value.split('/').pop()! : value);

@@ -1,15 +1,13 @@
 import { ListOrganizationPortfolioAccessCommand } from '@aws-sdk/client-service-catalog';
 import { asTransient, isTransient } from '../runtime/errors';
 import type { Uses } from '../runtime/ports';
-import type { ShareWorkflowState } from './model';
+import { nodeId, type ShareWorkflowState } from './model';
 
 /** Whether the node is among those ListOrganizationPortfolioAccess lists for the portfolio, once the share action ended. */
 export interface NodeAccess {
   nodeAccess: 'PRESENT' | 'ABSENT';
 }
 
-/** The node an OrganizationNode value names: its id, also when given as an Organizations ARN (…/ou-…). */
-const nodeId = (value: string) => (/^arn:[^:]+:organizations::/.test(value) ? value.split('/').pop()! : value);
 
 /**
  * After an organization-node share or delete: is the node's access now there
